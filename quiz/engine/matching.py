@@ -1,0 +1,79 @@
+"""Fill-in answer matching: the forgiving comparison a human judge would make.
+
+Judging lives in the pure core, so this module uses the standard library only. Both the
+accepted answers and the player's answer pass through :func:`normalize_answer`; two answers
+match when their normal forms are equal. Because the same rewriting is applied to both
+sides, it may be generous (every Chinese numeral becomes Arabic) without creating false
+matches between answers a person would call different.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_CHINESE_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+# "两" is left out on purpose: it is part of proper names such as 两路精神.
+_NUMERAL_RUN = re.compile("[〇零一二三四五六七八九十百千]+")
+_DIGITS_THEN_NIAN = re.compile(r"^([0-9]+)年$")
+
+
+def _positional_value(run: str) -> int | None:
+    """Value of a positional Chinese numeral such as 十八 or 一百零八, or None if malformed."""
+    total = 0
+    pending: int | None = None
+    last_unit = 10_000
+    for char in run:
+        if char in _CHINESE_DIGITS:
+            if pending is not None and _CHINESE_DIGITS[char] != 0:
+                return None
+            pending = _CHINESE_DIGITS[char] or pending
+        else:
+            unit = _CHINESE_UNITS[char]
+            if unit >= last_unit:
+                return None
+            total += (pending if pending is not None else 1) * unit
+            pending = None
+            last_unit = unit
+    return total + (pending or 0)
+
+
+def _arabic(run: str) -> str:
+    """Rewrite one run of Chinese numerals in Arabic digits; leave it alone if malformed."""
+    if not any(char in _CHINESE_UNITS for char in run):
+        return "".join(str(_CHINESE_DIGITS[char]) for char in run)
+    value = _positional_value(run)
+    return run if value is None else str(value)
+
+
+def _is_ignorable(char: str) -> bool:
+    """Spaces, punctuation (including the name-separating middle dot) and format characters."""
+    return unicodedata.category(char)[0] in "PZC"
+
+
+def normalize_answer(answer: str) -> str:
+    """Normal form of a typed answer: width, case, spacing, punctuation and numerals folded."""
+    folded = unicodedata.normalize("NFKC", answer).casefold()
+    kept = "".join(char for char in folded if not _is_ignorable(char))
+    arabic = _NUMERAL_RUN.sub(lambda match: _arabic(match.group()), kept)
+    return _DIGITS_THEN_NIAN.sub(r"\1", arabic)
+
+
+def fill_matches(given: str, accepted: Iterable[str]) -> bool:
+    """A typed answer is right when its normal form equals that of any accepted answer."""
+    target = normalize_answer(given)
+    return target != "" and any(target == normalize_answer(option) for option in accepted)

@@ -1,0 +1,1 @@
+"""Question banks: YAML in, validated banks out."""

@@ -3,51 +3,248 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
-from quiz.banks.loader import UsageError, validate_paths
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from quiz.banks.export import bank_to_yaml
+from quiz.banks.loader import FileReport, UsageError, validate_paths
+from quiz.engine.questions import QUESTION_TYPES
+from quiz.resources import bundled_banks_dir
+from quiz.storage.bank_repo import ImportResult, bank_summaries, import_bank, load_bank
+from quiz.storage.db import database_url, make_engine, migrate, session_factory
+from quiz.yamlsource import MAX_BYTES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+_LISTED_IDS = 10
 
 
-def _validate(args: argparse.Namespace) -> int:
-    """Print every problem of every file, then a summary; exit 1 if any file has an error."""
-    reports = validate_paths(args.paths, args.max_bytes)
-    errors = warnings = questions = 0
+def _open_database(url: str | None) -> sessionmaker[Session]:
+    """Connect to the database (migrating it to the newest schema) and return sessions."""
+    engine = make_engine(url or database_url())
+    migrate(engine)
+    return session_factory(engine)
+
+
+def _print_problems(reports: Sequence[FileReport]) -> tuple[int, int]:
+    errors = warnings = 0
     for report in reports:
         for problem in report.problems:
             print(problem)
         errors += len(report.errors)
         warnings += len(report.warnings)
-        questions += len(report.bank.questions) if report.bank else 0
+    return errors, warnings
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """Print every problem of every file, then a summary; exit 1 if any file has an error."""
+    reports = validate_paths(args.paths, args.max_bytes)
+    errors, warnings = _print_problems(reports)
+    questions = sum(len(report.bank.questions) for report in reports if report.bank)
     bad_files = sum(1 for report in reports if report.errors)
-    print(f"{len(reports)} file(s), {questions} question(s): {errors} error(s), "
-          f"{warnings} warning(s)" + (f" in {bad_files} file(s)" if bad_files else ""))
+    print(
+        f"{len(reports)} file(s), {questions} question(s): {errors} error(s), "
+        f"{warnings} warning(s)" + (f" in {bad_files} file(s)" if bad_files else "")
+    )
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _ids(label: str, ids: list[str]) -> str:
+    shown = ", ".join(ids[:_LISTED_IDS]) + (" ..." if len(ids) > _LISTED_IDS else "")
+    return f"  {label}: {shown}"
+
+
+def _describe_import(path: str, result: ImportResult) -> list[str]:
+    lines = [
+        f"{result.bank_id} ({path}): {len(result.added)} added, {len(result.changed)} "
+        f"changed, {len(result.unchanged)} unchanged, {len(result.retired)} retired"
+    ]
+    if result.header_changed and not result.added:
+        lines.append("  the bank's own details (title, description, version, ...) changed")
+    for label, ids in (("changed", result.changed), ("retired", result.retired)):
+        if ids:
+            lines.append(_ids(label, ids))
+    lines.extend(f"  note: {note}" for note in result.notes)
+    return lines
+
+
+def import_reports(sessions: sessionmaker[Session], reports: Sequence[FileReport]) -> int:
+    """Import each valid bank in its own transaction; a bank with any error is refused whole."""
+    files_of_bank = Counter(report.bank.id for report in reports if report.bank)
+    refused = 0
+    for report in reports:
+        if report.bank is None:
+            print(f"refused {report.path}: {len(report.errors)} error(s); nothing imported")
+            refused += 1
+            continue
+        if files_of_bank[report.bank.id] > 1:
+            print(
+                f"refused {report.path}: bank id '{report.bank.id}' is in more than one of the "
+                "files given; nothing imported"
+            )
+            refused += 1
+            continue
+        try:
+            with sessions.begin() as session:
+                result = import_bank(session, report.bank)
+        except SQLAlchemyError as error:
+            print(
+                f"refused {report.path}: the database refused it ({error.__class__.__name__}); "
+                "nothing imported"
+            )
+            refused += 1
+            continue
+        print("\n".join(_describe_import(report.path, result)))
+    return EXIT_PROBLEMS if refused else EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Validate the files, print their problems, then import the banks that have no error."""
+    reports = validate_paths(args.paths, args.max_bytes)
+    _print_problems(reports)
+    return import_reports(_open_database(args.database), reports)
+
+
+def _banks(args: argparse.Namespace) -> int:
+    """List every bank with its question counts by type and difficulty."""
+    with _open_database(args.database)() as session:
+        summaries = bank_summaries(session)
+    if not summaries:
+        print("no banks yet: load one with 'quiz import FILE'")
+        return EXIT_OK
+    width = max(len(summary.id) for summary in summaries)
+    print(
+        f"{'bank':<{width}}  version  questions  reviewed  "
+        + " ".join(f"{kind:>9}" for kind in QUESTION_TYPES)
+        + "  difficulty 1/2/3/4/5   title"
+    )
+    for summary in summaries:
+        types = " ".join(f"{summary.by_type.get(kind, 0):>9}" for kind in QUESTION_TYPES)
+        levels = "/".join(str(summary.by_difficulty.get(level, 0)) for level in range(1, 6))
+        print(
+            f"{summary.id:<{width}}  {summary.version:>7}  {summary.questions:>9}  "
+            f"{summary.reviewed:>8}  {types}  {levels:<21}  {summary.title}"
+        )
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Write a stored bank as YAML (to a file, or to standard output)."""
+    with _open_database(args.database)() as session:
+        bank = load_bank(session, args.bank_id)
+    if bank is None:
+        print(f"quiz export: no bank '{args.bank_id}' ('quiz banks' lists them)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    text = bank_to_yaml(bank)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {len(bank.questions)} question(s) of {bank.id} to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Run the server; on the first start (no banks yet) import the bundled banks."""
+    # Imported here so that validate/import/export do not pay for loading the web stack.
+    from quiz.web import create_app, socketio  # noqa: PLC0415
+
+    url = args.database or database_url()
+    sessions = _open_database(url)
+    with sessions() as session:
+        first_start = not bank_summaries(session)
+    if first_start:
+        print(f"first start: importing the bundled banks from {bundled_banks_dir()}")
+        import_reports(sessions, validate_paths([str(bundled_banks_dir())]))
+    app = create_app({"DATABASE_URL": url})
+    print(f"Leitai is serving on http://{args.host}:{args.port} (database: {url})")
+    socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(prog="quiz", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="quiz", description="Leitai (擂台): question banks and knowledge contests."
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    validate = commands.add_parser("validate", help="check bank files and folders")
+
+    def add(
+        name: str,
+        handler: object,
+        help_text: str,
+        *,
+        database: bool = True,
+        max_bytes: bool = False,
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        if database:
+            sub.add_argument(
+                "--database",
+                metavar="URL",
+                help="database URL (default: QUIZ_DATABASE_URL, else a SQLite file)",
+            )
+        if max_bytes:
+            sub.add_argument(
+                "--max-bytes",
+                type=int,
+                default=MAX_BYTES,
+                help="refuse bank files larger than this (default 50 MB)",
+            )
+        return sub
+
+    validate = add(
+        "validate",
+        _validate,
+        "check bank files and folders for problems",
+        database=False,
+        max_bytes=True,
+    )
     validate.add_argument("paths", nargs="+", metavar="PATH")
-    validate.add_argument("--max-bytes", type=int, default=50 * 1024 * 1024,
-                          help="refuse files larger than this (default 50 MB)")
-    validate.set_defaults(handler=_validate)
+    importer = add(
+        "import", _import, "validate banks and load them into the database", max_bytes=True
+    )
+    importer.add_argument("paths", nargs="+", metavar="PATH")
+    add("banks", _banks, "list the banks in the database with question counts")
+    exporter = add("export", _export, "write a stored bank as YAML")
+    exporter.add_argument("bank_id", metavar="BANK_ID")
+    exporter.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+    server = add("serve", _serve, "run the server (imports the bundled banks on first start)")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    server.add_argument("--port", type=int, default=5000, help="port to listen on")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; usage errors exit 2 with a message, never a traceback."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         code: int = args.handler(args)
     except UsageError as error:
         print(f"quiz {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except SQLAlchemyError as error:
+        print(
+            f"quiz {args.command}: cannot use the database: {error.__class__.__name__}: "
+            f"{error.args[0] if error.args else error}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    except Exception as error:
+        if os.environ.get("QUIZ_DEBUG"):
+            raise
+        print(
+            f"quiz {args.command}: internal error, please report it (set QUIZ_DEBUG=1 for "
+            f"details): {error.__class__.__name__}: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     return code
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, cast
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -71,8 +71,9 @@ class YamlSourceError(ValueError):
 def decode_source(raw: bytes, filename: str, max_bytes: int = MAX_BYTES) -> str:
     """Decode a file's bytes as UTF-8 (a BOM is allowed), refusing oversized or non-UTF-8 data."""
     if len(raw) > max_bytes:
-        raise _fatal(filename, 1, 1, f"file is {_megabytes(len(raw))}; the limit is "
-                     f"{_megabytes(max_bytes)}")
+        raise _fatal(
+            filename, 1, 1, f"file is {_megabytes(len(raw))}; the limit is {_megabytes(max_bytes)}"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -155,10 +156,13 @@ def _mark(event: Any) -> Position:
 def _walk(text: str) -> Iterator[tuple[Path, Position | None, Position]]:
     """Every value's path with its key's and its own position (the text is already known good)."""
     stack: list[list[Any]] = []  # each: [path, is_mapping, next index or pending key, key mark]
+    event: Any
     for event in yaml.parse(text, Loader=_PARSER):
         if isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if stack and stack[-1][1] and stack[-1][2] is None:
-                stack[-1][2] = event.value  # a mapping key (keys are scalars, checked on load)
+                stack[-1][2] = cast(
+                    Any, event
+                ).value  # a mapping key (keys are scalars, checked on load)
                 stack[-1][3] = _mark(event)
                 continue
             path, key_mark = _child_path(stack)
@@ -232,7 +236,9 @@ class _Builder:
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag in (None, "!"):
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
         self.check_tag(event, tag)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
@@ -265,6 +271,7 @@ class _Builder:
         frames: list[_Frame] = []
         documents = 0
         root: Any = None
+        event: Any
         for event in yaml.parse(text, Loader=_PARSER):
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1

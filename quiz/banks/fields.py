@@ -115,10 +115,14 @@ def as_text_list(
         findings.error(path, f"{what} should be a list, not {describe(value)}")
         return None
     if len(value) < minimum:
-        findings.error(path, f"{what} needs at least {minimum} entr{'y' if minimum == 1 else 'ies'}")
+        findings.error(
+            path, f"{what} needs at least {minimum} entr{'y' if minimum == 1 else 'ies'}"
+        )
         return None
-    texts = [as_text(findings, (*path, index), item, f"entry {index + 1} of {what}")
-             for index, item in enumerate(value)]
+    texts = [
+        as_text(findings, (*path, index), item, f"entry {index + 1} of {what}")
+        for index, item in enumerate(value)
+    ]
     if any(text is None for text in texts):
         return None
     return tuple(text for text in texts if text is not None)

@@ -81,8 +81,11 @@ def find_bank_files(paths: Iterable[str]) -> list[str]:
         if os.path.isdir(path):
             for folder, subfolders, files in os.walk(path):
                 subfolders.sort()
-                found.extend(os.path.join(folder, name) for name in sorted(files)
-                             if name.endswith(BANK_SUFFIXES))
+                found.extend(
+                    os.path.join(folder, name)
+                    for name in sorted(files)
+                    if name.endswith(BANK_SUFFIXES)
+                )
         elif os.path.exists(path):
             found.append(path)
         else:
@@ -101,8 +104,12 @@ def validate_paths(paths: Sequence[str], max_bytes: int = MAX_BYTES) -> list[Fil
 
 def add_near_duplicate_warnings(reports: Sequence[FileReport]) -> None:
     """Warn at the later of each pair of nearly identical questions, naming the earlier."""
-    entries = [(report, index) for report in reports if report.bank is not None
-               for index in range(len(report.bank.questions))]
+    entries = [
+        (report, index)
+        for report in reports
+        if report.bank is not None
+        for index in range(len(report.bank.questions))
+    ]
     texts = []
     for report, index in entries:
         assert report.bank is not None
@@ -117,20 +124,29 @@ def add_near_duplicate_warnings(reports: Sequence[FileReport]) -> None:
             wanted.setdefault(id(entries[entry][0]), []).append(("questions", entries[entry][1]))
     positions = {
         id(report): report.located.positions(wanted[id(report)])
-        for report in reports if id(report) in wanted and report.located is not None
+        for report in reports
+        if id(report) in wanted and report.located is not None
     }
     for pair in pairs:
         (first_report, first_index), (second_report, second_index) = (
-            entries[pair.first], entries[pair.second])
-        assert first_report.bank is not None and second_report.bank is not None
+            entries[pair.first],
+            entries[pair.second],
+        )
+        assert first_report.bank is not None
+        assert second_report.bank is not None
         first_id = first_report.bank.questions[first_index].id
         second_id = second_report.bank.questions[second_index].id
         first_line = positions[id(first_report)][("questions", first_index)][0]
         line, column = positions[id(second_report)][("questions", second_index)]
-        second_report.problems.append(Problem(
-            second_report.path, line, column, "warning",
-            f"question '{second_id}' is nearly the same as '{first_id}' "
-            f"({first_report.path}:{first_line}), {pair.likeness:.0%} alike",
-        ))
+        second_report.problems.append(
+            Problem(
+                second_report.path,
+                line,
+                column,
+                "warning",
+                f"question '{second_id}' is nearly the same as '{first_id}' "
+                f"({first_report.path}:{first_line}), {pair.likeness:.0%} alike",
+            )
+        )
     for report in reports:
         report.problems.sort(key=lambda problem: (problem.line, problem.column))

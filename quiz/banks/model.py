@@ -35,9 +35,12 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {"id": question.id, "type": question.type, "text": question.text}
     if question.options:
         data["options"] = list(question.options)
-    data["answer"] = question.answer if isinstance(question.answer, bool) else list(
-        question.answer
-    )
+    if isinstance(question.answer, bool) or question.type == "single":
+        data["answer"] = (
+            question.answer if isinstance(question.answer, bool) else (question.answer[0])
+        )
+    else:
+        data["answer"] = list(question.answer)
     data["explanation"] = question.explanation
     data["source"] = question.source
     data["difficulty"] = question.difficulty

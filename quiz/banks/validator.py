@@ -37,8 +37,17 @@ LETTERS = string.ascii_uppercase[:8]
 MAX_OPTIONS = 8
 BANK_REQUIRED = ("id", "title", "language", "version", "authors")
 BANK_OPTIONAL = ("description", "reviewed_by", "reviewed_at", "tags", "translations")
-QUESTION_REQUIRED = ("id", "type", "text", "answer", "explanation", "source", "difficulty",
-                     "tags", "status")
+QUESTION_REQUIRED = (
+    "id",
+    "type",
+    "text",
+    "answer",
+    "explanation",
+    "source",
+    "difficulty",
+    "tags",
+    "status",
+)
 QUESTION_OPTIONAL = ("options", "points", "time_limit", "translations")
 TRANSLATION_KEYS = ("text", "options", "explanation", "answer")
 CHOICE_TYPES = ("single", "multiple", "order")
@@ -58,11 +67,15 @@ def check_bank(located: Located) -> tuple[Bank | None, Findings]:
     header = _check_header(findings, root["bank"]) if "bank" in root else None
     questions = _check_questions(findings, root["questions"]) if "questions" in root else None
     if header is not None and questions and header["reviewed_by"] == ():
-        reviewed = [index for index, question in enumerate(questions)
-                    if question.status == "reviewed"]
+        reviewed = [
+            index for index, question in enumerate(questions) if question.status == "reviewed"
+        ]
         if reviewed:
-            findings.warning(("bank",), f"{len(reviewed)} questions are reviewed but the bank "
-                             "names no reviewer (reviewed_by)")
+            findings.warning(
+                ("bank",),
+                f"{len(reviewed)} questions are reviewed but the bank "
+                "names no reviewer (reviewed_by)",
+            )
     if findings.has_errors or header is None or questions is None:
         return None, findings
     return Bank(questions=tuple(questions), **header), findings
@@ -79,8 +92,11 @@ def _check_header(findings: Findings, value: Any) -> dict[str, Any] | None:
         if isinstance(bank_id, str) and BANK_ID.match(bank_id):
             result["id"] = bank_id
         else:
-            findings.error(("bank", "id"), f"bank id {describe(bank_id)} should be 2-64 lower-case "
-                           "letters, digits and hyphens, starting with a letter")
+            findings.error(
+                ("bank", "id"),
+                f"bank id {describe(bank_id)} should be 2-64 lower-case "
+                "letters, digits and hyphens, starting with a letter",
+            )
     if "title" in header:
         result["title"] = as_text(findings, ("bank", "title"), header["title"], "the title")
     if "description" in header:
@@ -92,8 +108,10 @@ def _check_header(findings: Findings, value: Any) -> dict[str, Any] | None:
         if isinstance(language, str) and LANGUAGE_TAG.match(language):
             result["language"] = language
         else:
-            findings.error(("bank", "language"), f"language {describe(language)} should be a "
-                           "language tag such as zh-CN, en or bo")
+            findings.error(
+                ("bank", "language"),
+                f"language {describe(language)} should be a language tag such as zh-CN, en or bo",
+            )
     if "version" in header:
         result["version"] = as_whole_number(
             findings, ("bank", "version"), header["version"], "the version", 1, None
@@ -104,15 +122,18 @@ def _check_header(findings: Findings, value: Any) -> dict[str, Any] | None:
         )
     result["reviewed_by"] = (
         as_text_list(findings, ("bank", "reviewed_by"), header["reviewed_by"], "reviewed_by")
-        if "reviewed_by" in header else ()
+        if "reviewed_by" in header
+        else ()
     )
     if "reviewed_at" in header:
         reviewed_at = header["reviewed_at"]
         if isinstance(reviewed_at, dt.date) and not isinstance(reviewed_at, dt.datetime):
             result["reviewed_at"] = reviewed_at
         else:
-            findings.error(("bank", "reviewed_at"), f"reviewed_at should be a date written "
-                           f"YYYY-MM-DD, not {describe(reviewed_at)}")
+            findings.error(
+                ("bank", "reviewed_at"),
+                f"reviewed_at should be a date written YYYY-MM-DD, not {describe(reviewed_at)}",
+            )
     if "tags" in header:
         result["tags"] = as_text_list(findings, ("bank", "tags"), header["tags"], "tags")
     if "translations" in header:
@@ -126,14 +147,23 @@ def _check_bank_translations(findings: Findings, value: Any) -> dict[str, dict[s
     result: dict[str, dict[str, str]] = {}
     for language, fields in (translations or {}).items():
         if language not in LANGUAGES:
-            findings.error((*path, language), f"unknown translation language '{language}' "
-                           f"(use {' or '.join(LANGUAGES)})", on_key=True)
+            findings.error(
+                (*path, language),
+                f"unknown translation language '{language}' (use {' or '.join(LANGUAGES)})",
+                on_key=True,
+            )
             continue
         mapping = as_mapping(findings, (*path, language), fields, f"the '{language}' translation")
         if mapping is None:
             continue
-        check_keys(findings, (*path, language), mapping, (), ("title", "description"),
-                   f"the '{language}' translation")
+        check_keys(
+            findings,
+            (*path, language),
+            mapping,
+            (),
+            ("title", "description"),
+            f"the '{language}' translation",
+        )
         result[language] = {
             key: text
             for key in ("title", "description")
@@ -145,8 +175,10 @@ def _check_bank_translations(findings: Findings, value: Any) -> dict[str, dict[s
 
 def _check_questions(findings: Findings, value: Any) -> list[Question] | None:
     if not isinstance(value, list) or not value:
-        findings.error(("questions",), f"'questions' should be a list of at least one question, "
-                       f"not {describe(value)}")
+        findings.error(
+            ("questions",),
+            f"'questions' should be a list of at least one question, not {describe(value)}",
+        )
         return None
     questions: list[Question] = []
     first_index_of_id: dict[str, int] = {}
@@ -158,8 +190,11 @@ def _check_questions(findings: Findings, value: Any) -> list[Question] | None:
         question_id = mapping.get("id")
         if isinstance(question_id, str) and question_id in first_index_of_id:
             first = first_index_of_id[question_id]
-            findings.error((*path, "id"), f"question id '{question_id}' is already used by "
-                           f"question {first + 1}; ids must be unique in a bank")
+            findings.error(
+                (*path, "id"),
+                f"question id '{question_id}' is already used by "
+                f"question {first + 1}; ids must be unique in a bank",
+            )
         elif isinstance(question_id, str):
             first_index_of_id[question_id] = index
         question = _QuestionChecker(findings, path, mapping).check()
@@ -189,27 +224,52 @@ class _QuestionChecker:
         if question_id is not None and not (
             isinstance(question_id, str) and QUESTION_ID.match(question_id)
         ):
-            findings.error(self.at("id"), f"question id {describe(question_id)} should be 1-64 "
-                           "letters, digits, '.', '_' or '-'")
+            findings.error(
+                self.at("id"),
+                f"question id {describe(question_id)} should be 1-64 "
+                "letters, digits, '.', '_' or '-'",
+            )
         question_type = mapping.get("type")
         if question_type is not None and question_type not in QUESTION_TYPES:
-            findings.error(self.at("type"), f"type {describe(question_type)} should be one of "
-                           f"{', '.join(QUESTION_TYPES)}")
+            findings.error(
+                self.at("type"),
+                f"type {describe(question_type)} should be one of {', '.join(QUESTION_TYPES)}",
+            )
             question_type = None
-        fields = {key: as_text(findings, self.at(key), mapping[key], key)
-                  for key in ("text", "explanation", "source") if key in mapping}
-        difficulty = (as_whole_number(findings, self.at("difficulty"), mapping["difficulty"],
-                                      "difficulty", 1, 5) if "difficulty" in mapping else None)
-        tags = (as_text_list(findings, self.at("tags"), mapping["tags"], "tags", minimum=1)
-                if "tags" in mapping else None)
+        fields = {
+            key: as_text(findings, self.at(key), mapping[key], key)
+            for key in ("text", "explanation", "source")
+            if key in mapping
+        }
+        difficulty = (
+            as_whole_number(
+                findings, self.at("difficulty"), mapping["difficulty"], "difficulty", 1, 5
+            )
+            if "difficulty" in mapping
+            else None
+        )
+        tags = (
+            as_text_list(findings, self.at("tags"), mapping["tags"], "tags", minimum=1)
+            if "tags" in mapping
+            else None
+        )
         status = mapping.get("status")
         if status is not None and status not in ("draft", "reviewed"):
-            findings.error(self.at("status"), f"status {describe(status)} should be draft or "
-                           "reviewed")
-        points = (as_whole_number(findings, self.at("points"), mapping["points"], "points", 0,
-                                  1000) if "points" in mapping else None)
-        time_limit = (as_whole_number(findings, self.at("time_limit"), mapping["time_limit"],
-                                      "time_limit", 1, 600) if "time_limit" in mapping else None)
+            findings.error(
+                self.at("status"), f"status {describe(status)} should be draft or reviewed"
+            )
+        points = (
+            as_whole_number(findings, self.at("points"), mapping["points"], "points", 0, 1000)
+            if "points" in mapping
+            else None
+        )
+        time_limit = (
+            as_whole_number(
+                findings, self.at("time_limit"), mapping["time_limit"], "time_limit", 1, 600
+            )
+            if "time_limit" in mapping
+            else None
+        )
         options: tuple[str, ...] = ()
         answer: Answer | None = None
         if question_type is not None:
@@ -221,7 +281,9 @@ class _QuestionChecker:
             item.severity == "error" for item in findings.items[errors_before:]
         ):
             return None
-        assert answer is not None and difficulty is not None and tags is not None
+        assert answer is not None
+        assert difficulty is not None
+        assert tags is not None
         return Question(
             id=cast(str, question_id),
             type=cast(QuestionType, question_type),
@@ -246,22 +308,29 @@ class _QuestionChecker:
             return ()
         if raw is None:
             if question_type != "fill":
-                self.findings.error(self.path, f"{self.name} ({question_type}) is missing "
-                                    "'options'")
+                self.findings.error(
+                    self.path, f"{self.name} ({question_type}) is missing 'options'"
+                )
             return ()
         low = 3 if question_type == "order" else 2
         options = as_text_list(self.findings, self.at("options"), raw, "options")
         if options is None:
             return ()
         if not low <= len(options) <= MAX_OPTIONS:
-            self.findings.error(self.at("options"), f"a {question_type} question needs {low} to "
-                                f"{MAX_OPTIONS} options, not {len(options)}")
+            self.findings.error(
+                self.at("options"),
+                f"a {question_type} question needs {low} to "
+                f"{MAX_OPTIONS} options, not {len(options)}",
+            )
         seen: dict[str, int] = {}
         for index, option in enumerate(options):
             normal = normalize_answer(option)
             if normal in seen:
-                self.findings.error(self.at("options", index), f"option {LETTERS[index:index+1]} "
-                                    f"({option!r}) repeats option {LETTERS[seen[normal]]}")
+                self.findings.error(
+                    self.at("options", index),
+                    f"option {LETTERS[index : index + 1]} "
+                    f"({option!r}) repeats option {LETTERS[seen[normal]]}",
+                )
             seen.setdefault(normal, index)
         return options
 
@@ -275,8 +344,11 @@ class _QuestionChecker:
         if len(text) == 1 and text in LETTERS and LETTERS.index(text) < len(options):
             return options[LETTERS.index(text)]
         letters = LETTERS[: len(options)]
-        self.findings.error(path, f"the answer {text!r} is not among the options (give an "
-                            f"option's exact text or a letter {letters[0]}-{letters[-1]})")
+        self.findings.error(
+            path,
+            f"the answer {text!r} is not among the options (give an "
+            f"option's exact text or a letter {letters[0]}-{letters[-1]})",
+        )
         return None
 
     def check_answer(self, question_type: QuestionType, options: tuple[str, ...]) -> Answer | None:
@@ -285,23 +357,28 @@ class _QuestionChecker:
         if question_type == "truefalse":
             if isinstance(raw, bool):
                 return raw
-            self.findings.error(path, f"a truefalse answer should be true or false, not "
-                                f"{describe(raw)}")
+            self.findings.error(
+                path, f"a truefalse answer should be true or false, not {describe(raw)}"
+            )
             return None
         if question_type == "fill":
             return self.check_fill_answer(raw, options)
         if question_type == "single":
             if isinstance(raw, list):
-                self.findings.error(path, f"a single question has exactly one answer, not a list "
-                                    f"of {len(raw)} (for several right answers use type: "
-                                    "multiple)")
+                self.findings.error(
+                    path,
+                    f"a single question has exactly one answer, not a list "
+                    f"of {len(raw)} (for several right answers use type: "
+                    "multiple)",
+                )
                 return None
             chosen = self.resolve(path, raw, options)
             return None if chosen is None else (chosen,)
         if not isinstance(raw, list):
             what = "at least two answers" if question_type == "multiple" else "every option"
-            self.findings.error(path, f"a {question_type} answer should be a list of {what}, not "
-                                f"{describe(raw)}")
+            self.findings.error(
+                path, f"a {question_type} answer should be a list of {what}, not {describe(raw)}"
+            )
             return None
         resolved = [self.resolve((*path, index), item, options) for index, item in enumerate(raw)]
         if any(item is None for item in resolved):
@@ -313,14 +390,20 @@ class _QuestionChecker:
                 return None
         if question_type == "multiple":
             if len(chosen_list) < 2:
-                self.findings.error(path, "a multiple question needs at least two right answers "
-                                    "(for one, use type: single)")
+                self.findings.error(
+                    path,
+                    "a multiple question needs at least two right answers "
+                    "(for one, use type: single)",
+                )
                 return None
             return tuple(sorted(chosen_list, key=options.index))
         missing = [option for option in options if option not in chosen_list]
         if missing:
-            self.findings.error(path, f"the order leaves out {', '.join(map(repr, missing))}; "
-                                "it must list every option once")
+            self.findings.error(
+                path,
+                f"the order leaves out {', '.join(map(repr, missing))}; "
+                "it must list every option once",
+            )
             return None
         return tuple(chosen_list)
 
@@ -337,13 +420,17 @@ class _QuestionChecker:
             first = normalize_answer(accepted[0])
             matching = [i for i, option in enumerate(options) if normalize_answer(option) == first]
             if not matching:
-                self.findings.error(path, f"the first accepted answer {accepted[0]!r} should be "
-                                    "one of the options")
+                self.findings.error(
+                    path, f"the first accepted answer {accepted[0]!r} should be one of the options"
+                )
                 return None
             for index, option in enumerate(options):
                 if index != matching[0] and normalize_answer(option) in normals:
-                    self.findings.error(self.at("options", index), f"wrong option {option!r} "
-                                        "matches an accepted answer and would be judged right")
+                    self.findings.error(
+                        self.at("options", index),
+                        f"wrong option {option!r} "
+                        "matches an accepted answer and would be judged right",
+                    )
                     return None
         return accepted
 
@@ -359,27 +446,38 @@ class _QuestionChecker:
         for language, fields in (mapping or {}).items():
             where = (*path, language)
             if language not in LANGUAGES:
-                self.findings.error(where, f"unknown translation language '{language}' (use "
-                                    f"{' or '.join(LANGUAGES)})", on_key=True)
+                self.findings.error(
+                    where,
+                    f"unknown translation language '{language}' (use {' or '.join(LANGUAGES)})",
+                    on_key=True,
+                )
                 continue
             entry = as_mapping(self.findings, where, fields, f"the '{language}' translation")
             if entry is None:
                 continue
             allowed = TRANSLATION_KEYS if question_type == "fill" else TRANSLATION_KEYS[:3]
             check_keys(self.findings, where, entry, (), allowed, f"the '{language}' translation")
-            texts = {key: as_text(self.findings, (*where, key), entry[key], key)
-                     for key in ("text", "explanation") if key in entry}
+            texts = {
+                key: as_text(self.findings, (*where, key), entry[key], key)
+                for key in ("text", "explanation")
+                if key in entry
+            }
             translated_options = None
             if "options" in entry:
-                translated_options = as_text_list(self.findings, (*where, "options"),
-                                                  entry["options"], "translated options")
+                translated_options = as_text_list(
+                    self.findings, (*where, "options"), entry["options"], "translated options"
+                )
                 if translated_options is not None and len(translated_options) != len(options):
-                    self.findings.error((*where, "options"), f"{len(translated_options)} "
-                                        f"translated options for {len(options)} options")
+                    self.findings.error(
+                        (*where, "options"),
+                        f"{len(translated_options)} translated options for {len(options)} options",
+                    )
             answer = None
             if "answer" in entry and question_type == "fill":
-                answer = as_one_or_more_texts(self.findings, (*where, "answer"), entry["answer"],
-                                              "the translated answer")
-            result[language] = Translation(texts.get("text"), translated_options,
-                                           texts.get("explanation"), answer)
+                answer = as_one_or_more_texts(
+                    self.findings, (*where, "answer"), entry["answer"], "the translated answer"
+                )
+            result[language] = Translation(
+                texts.get("text"), translated_options, texts.get("explanation"), answer
+            )
         return result

@@ -82,8 +82,10 @@ def is_correct(question: Question, response: Response) -> bool:
                 and (response,) == question.answer_indices()
             )
         case "multiple":
-            return _is_index_tuple(response) and sorted(response) == sorted(
-                question.answer_indices()
+            return (
+                isinstance(response, tuple)
+                and _is_index_tuple(response)
+                and sorted(response) == sorted(question.answer_indices())
             )
         case "order":
             return _is_index_tuple(response) and response == question.answer_indices()

@@ -1,0 +1,177 @@
+"""The database schema: banks with versioned questions, contests, teams, players, the event log
+and results.
+
+Questions are versioned rather than updated in place: an edit in a new bank version adds a
+:class:`QuestionVersion` row, and results point at the version that was asked, so a finished
+contest's record never changes meaning when a bank is corrected later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC, naive, as every timestamp column stores it."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so migrations name constraints stably."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class BankRow(Base):
+    """A bank as last imported: its header fields; questions hang off it."""
+
+    __tablename__ = "banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int]
+    header: Mapped[dict[str, Any]]
+    header_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+    questions: Mapped[list[QuestionRow]] = relationship(
+        back_populates="bank", order_by="QuestionRow.position"
+    )
+
+
+class QuestionRow(Base):
+    """A question's identity in a bank; its content lives in versions."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("bank_id", "qid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    qid: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int]
+    current_version: Mapped[int]
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    bank: Mapped[BankRow] = relationship(back_populates="questions")
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question", order_by="QuestionVersion.version"
+    )
+
+
+class QuestionVersion(Base):
+    """One immutable version of a question's content, in the canonical bank-format mapping."""
+
+    __tablename__ = "question_versions"
+    __table_args__ = (UniqueConstraint("question_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    version: Mapped[int]
+    bank_version: Mapped[int]
+    type: Mapped[str] = mapped_column(String(16))
+    difficulty: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16))
+    content: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+    question: Mapped[QuestionRow] = relationship(back_populates="versions")
+
+
+class ContestRow(Base):
+    """A contest: its join code, template and lifecycle; its history is the event log."""
+
+    __tablename__ = "contests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    template: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    snapshot: Mapped[dict[str, Any] | None]
+    snapshot_seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class TeamRow(Base):
+    """A team of a contest; ``key`` is the team's id inside the contest core."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("contest_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text)
+    seat: Mapped[int]
+
+
+class PlayerRow(Base):
+    """A member of a team on one device; the seat token (stored hashed) lets it reconnect."""
+
+    __tablename__ = "players"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    seat_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class EventRow(Base):
+    """One entry of a contest's append-only log: a command as the core accepted it.
+
+    Numbered per contest; the unique (contest, seq) pair makes two writers racing for the
+    same slot fail instead of interleaving. Database triggers refuse updates and deletes.
+    """
+
+    __tablename__ = "contest_events"
+    __table_args__ = (UniqueConstraint("contest_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    seq: Mapped[int]
+    at_ms: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class ResultRow(Base):
+    """How a team did on one question of a contest, pointing at the version that was asked."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    round_index: Mapped[int]
+    correct: Mapped[bool | None]
+    points: Mapped[int]
+    answered_at_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    question_version: Mapped[QuestionVersion] = relationship()

@@ -160,7 +160,10 @@ def _serve(args: argparse.Namespace) -> int:
         first_start = not bank_summaries(session)
     if first_start:
         print(f"first start: importing the bundled banks from {bundled_banks_dir()}")
-        import_reports(sessions, validate_paths([str(bundled_banks_dir())]))
+        try:
+            import_reports(sessions, validate_paths([str(bundled_banks_dir())]))
+        except UsageError as error:
+            print(f"warning: no bundled banks imported: {error}")
     app = create_app({"DATABASE_URL": url})
     print(f"Leitai is serving on http://{args.host}:{args.port} (database: {url})")
     socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)

@@ -102,6 +102,11 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line - 1][column - 1 : column] if len(lines) >= line else ""
 
 
+def _code_point(character: str | int) -> int:
+    """libyaml reports the offending character as a code point, PyYAML as a string."""
+    return character if isinstance(character, int) else ord(character)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
@@ -319,8 +324,25 @@ def load_yaml(text: str, filename: str, max_depth: int = MAX_DEPTH) -> Located:
         hint = _HINTS.get(problem)
         if mark and _char_at(text, line, column) == "\t":
             hint = "a tab character: indent with spaces"
+        context = error.context_mark
+        if error.problem and error.context and context and context is not mark:
+            hint = (f"{hint}; " if hint else "") + (
+                f"{error.context} that starts at line {context.line + 1} column "
+                f"{context.column + 1}"
+            )
         message = f"malformed YAML: {problem}" + (f" ({hint})" if hint else "")
         raise _fatal(filename, line, column, message) from None
+    except yaml.reader.ReaderError as error:
+        offset = min(error.position, len(text))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise _fatal(
+            filename,
+            line,
+            column,
+            f"character U+{_code_point(error.character):04X} is not allowed in "
+            "YAML (control characters cannot appear in a bank, even in quotes)",
+        ) from None
     except yaml.YAMLError as error:
         raise _fatal(filename, 1, 1, f"malformed YAML: {error}") from None
     return Located(data, filename, text, builder.problems)

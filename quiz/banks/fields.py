@@ -65,7 +65,8 @@ class Findings:
 def describe(value: Any) -> str:
     """How a value reads to a person, for messages: 'the text "x"', 'a list', 'true'."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        # YAML 1.1 reads yes/no/on/off as booleans, which surprises authors.
+        return f"{'true' if value else 'false'} (yes/no/on/off are read as true/false)"
     if value is None:
         return "nothing"
     if isinstance(value, str):
@@ -77,6 +78,11 @@ def describe(value: Any) -> str:
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     return f"the number {value}"
+
+
+def article(word: str) -> str:
+    """'an' before a vowel sound, else 'a' (good enough for the words of our messages)."""
+    return "an" if word[:1] in "aeio" else "a"
 
 
 def as_text(findings: Findings, path: Path, value: Any, what: str) -> str | None:

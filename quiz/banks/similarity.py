@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from quiz.engine.matching import normalize_answer
 
-THRESHOLD = 0.8
+THRESHOLD = 0.85
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from quiz.banks.fields import (
     Findings,
+    article,
     as_mapping,
     as_one_or_more_texts,
     as_text,
@@ -94,8 +95,8 @@ def _check_header(findings: Findings, value: Any) -> dict[str, Any] | None:
         else:
             findings.error(
                 ("bank", "id"),
-                f"bank id {describe(bank_id)} should be 2-64 lower-case "
-                "letters, digits and hyphens, starting with a letter",
+                "the bank id should be 2-64 lower-case letters, digits and hyphens, starting "
+                f"with a letter, not {describe(bank_id)}",
             )
     if "title" in header:
         result["title"] = as_text(findings, ("bank", "title"), header["title"], "the title")
@@ -110,7 +111,7 @@ def _check_header(findings: Findings, value: Any) -> dict[str, Any] | None:
         else:
             findings.error(
                 ("bank", "language"),
-                f"language {describe(language)} should be a language tag such as zh-CN, en or bo",
+                f"the language should be a tag such as zh-CN, en or bo, not {describe(language)}",
             )
     if "version" in header:
         result["version"] = as_whole_number(
@@ -175,9 +176,9 @@ def _check_bank_translations(findings: Findings, value: Any) -> dict[str, dict[s
 
 def _check_questions(findings: Findings, value: Any) -> list[Question] | None:
     if not isinstance(value, list) or not value:
+        found = "an empty list" if value == [] else describe(value)
         findings.error(
-            ("questions",),
-            f"'questions' should be a list of at least one question, not {describe(value)}",
+            ("questions",), f"'questions' should be a list of at least one question, not {found}"
         )
         return None
     questions: list[Question] = []
@@ -226,14 +227,15 @@ class _QuestionChecker:
         ):
             findings.error(
                 self.at("id"),
-                f"question id {describe(question_id)} should be 1-64 "
-                "letters, digits, '.', '_' or '-'",
+                "the question id should be 1-64 letters, digits, '.', '_' or '-', not "
+                f"{describe(question_id)}",
             )
         question_type = mapping.get("type")
         if question_type is not None and question_type not in QUESTION_TYPES:
             findings.error(
                 self.at("type"),
-                f"type {describe(question_type)} should be one of {', '.join(QUESTION_TYPES)}",
+                f"the type should be one of {', '.join(QUESTION_TYPES)}, not "
+                f"{describe(question_type)}",
             )
             question_type = None
         fields = {
@@ -256,7 +258,7 @@ class _QuestionChecker:
         status = mapping.get("status")
         if status is not None and status not in ("draft", "reviewed"):
             findings.error(
-                self.at("status"), f"status {describe(status)} should be draft or reviewed"
+                self.at("status"), f"the status should be draft or reviewed, not {describe(status)}"
             )
         points = (
             as_whole_number(findings, self.at("points"), mapping["points"], "points", 0, 1000)
@@ -274,7 +276,9 @@ class _QuestionChecker:
         answer: Answer | None = None
         if question_type is not None:
             options = self.check_options(cast(QuestionType, question_type))
-            if "answer" in mapping:
+            # Choice answers are checked against the options, so only once the options are good.
+            needs_options = question_type in CHOICE_TYPES
+            if "answer" in mapping and (options or not needs_options):
                 answer = self.check_answer(cast(QuestionType, question_type), options)
         translations = self.check_translations(question_type, options)
         if len(findings.items) > errors_before and any(
@@ -319,7 +323,7 @@ class _QuestionChecker:
         if not low <= len(options) <= MAX_OPTIONS:
             self.findings.error(
                 self.at("options"),
-                f"a {question_type} question needs {low} to "
+                f"{article(question_type)} {question_type} question needs {low} to "
                 f"{MAX_OPTIONS} options, not {len(options)}",
             )
         seen: dict[str, int] = {}
@@ -377,7 +381,9 @@ class _QuestionChecker:
         if not isinstance(raw, list):
             what = "at least two answers" if question_type == "multiple" else "every option"
             self.findings.error(
-                path, f"a {question_type} answer should be a list of {what}, not {describe(raw)}"
+                path,
+                f"{article(question_type)} {question_type} answer should be a list of {what}, "
+                f"not {describe(raw)}",
             )
             return None
         resolved = [self.resolve((*path, index), item, options) for index, item in enumerate(raw)]

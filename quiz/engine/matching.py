@@ -67,8 +67,10 @@ def _is_ignorable(char: str) -> bool:
 
 def normalize_answer(answer: str) -> str:
     """Normal form of a typed answer: width, case, spacing, punctuation and numerals folded."""
-    folded = unicodedata.normalize("NFKC", answer).casefold()
-    kept = "".join(char for char in folded if not _is_ignorable(char))
+    # NFKC again after casefold: case folding can produce sequences NFKC would rewrite.
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", answer).casefold())
+    # Dropping a space can bring a combining mark next to a letter: compose them again.
+    kept = unicodedata.normalize("NFC", "".join(c for c in folded if not _is_ignorable(c)))
     arabic = _NUMERAL_RUN.sub(lambda match: _arabic(match.group()), kept)
     return _DIGITS_THEN_NIAN.sub(r"\1", arabic)
 

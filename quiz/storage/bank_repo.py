@@ -104,9 +104,7 @@ def import_bank(session: Session, bank: Bank) -> ImportResult:
                     QuestionRow.bank_id == row.id,
                     QuestionVersion.version == QuestionRow.current_version,
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     new_questions: list[dict[str, Any]] = []
     new_versions: list[dict[str, Any]] = []
@@ -244,25 +242,21 @@ def question_from_dict(content: dict[str, Any]) -> Question:
 
 def bank_summaries(session: Session) -> list[BankSummary]:
     """Every bank with counts of its active questions, ordered by bank id."""
-    rows = (
-        session.execute(
-            select(
-                BankRow.slug,
-                QuestionVersion.type,
-                QuestionVersion.difficulty,
-                QuestionVersion.status,
-            )
-            .join(QuestionRow, QuestionRow.bank_id == BankRow.id)
-            .join(
-                QuestionVersion,
-                (QuestionVersion.question_id == QuestionRow.id)
-                & (QuestionVersion.version == QuestionRow.current_version),
-            )
-            .where(QuestionRow.retired.is_(False))
+    rows = session.execute(
+        select(
+            BankRow.slug,
+            QuestionVersion.type,
+            QuestionVersion.difficulty,
+            QuestionVersion.status,
         )
-        .tuples()
-        .all()
-    )
+        .join(QuestionRow, QuestionRow.bank_id == BankRow.id)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == QuestionRow.id)
+            & (QuestionVersion.version == QuestionRow.current_version),
+        )
+        .where(QuestionRow.retired.is_(False))
+    ).all()
     by_type: dict[str, Counter[str]] = {}
     by_difficulty: dict[str, Counter[int]] = {}
     reviewed: Counter[str] = Counter()

@@ -1,0 +1,112 @@
+"""Bank format v1 rules: the corpus of bad banks, and the forms a good bank may take."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from quiz.banks.loader import load_bank_bytes, load_bank_file, load_bank_text
+from quiz.engine.questions import Translation
+from tests.helpers import bank_text, question
+
+BAD = Path(__file__).with_name("bad")
+BAD_FILES = sorted(BAD.glob("*.yaml"))
+
+
+def test_the_corpus_covers_many_faults() -> None:
+    assert len(BAD_FILES) >= 40
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=lambda path: path.stem)
+def test_bad_bank_gets_exactly_its_messages(path: Path) -> None:
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    report = load_bank_file(str(path))
+    produced = [str(problem).removeprefix(f"{path}:") for problem in report.problems]
+    assert produced == [line.removeprefix(f"{path.name}:") for line in expected]
+    assert report.bank is None
+
+
+def good(**fields: Any) -> Any:
+    report = load_bank_text(bank_text(question(**fields)), "good.yaml")
+    assert report.errors == [], report.errors
+    assert report.bank is not None
+    return report.bank.questions[0]
+
+
+def test_single_answer_by_text_or_letter_is_stored_as_text() -> None:
+    assert good(answer="B").answer == ("1921年",)
+    assert good(answer="1921年").answer == ("1921年",)
+
+
+def test_option_text_wins_over_letter() -> None:
+    loaded = good(options=["B", "A", "C"], answer="A")
+    assert loaded.answer == ("A",)
+
+
+def test_whole_numbers_are_taken_as_text() -> None:
+    loaded = good(options=[1919, 1921, 1927], answer=1921, tags=[1921])
+    assert loaded.options == ("1919", "1921", "1927")
+    assert loaded.answer == ("1921",)
+    assert loaded.tags == ("1921",)
+
+
+def test_multiple_answer_is_kept_in_option_order() -> None:
+    loaded = good(type="multiple", answer=["D", "B"])
+    assert loaded.answer == ("1921年", "1949年")
+
+
+def test_order_answer_keeps_the_sequence() -> None:
+    loaded = good(type="order", answer=["C", "A", "D", "B"])
+    assert loaded.answer == ("1927年", "1919年", "1949年", "1921年")
+
+
+def test_truefalse_and_fill() -> None:
+    assert good(type="truefalse", answer=False, options=None).answer is False
+    fill = good(type="fill", answer=["1921年", "1921"], options=None)
+    assert fill.answer == ("1921年", "1921")
+    assert good(type="fill", answer="1921年").options == ("1919年", "1921年", "1927年", "1949年")
+
+
+def test_translations_are_kept() -> None:
+    loaded = good(
+        type="fill",
+        options=None,
+        answer="1921年",
+        translations={"en": {"text": "Which year?", "answer": ["1921"]}, "bo": {"text": "ལོ།"}},
+    )
+    assert loaded.translations == {
+        "en": Translation(text="Which year?", answer=("1921",)),
+        "bo": Translation(text="ལོ།"),
+    }
+    assert loaded.accepted_fill_answers() == ("1921年", "1921")
+
+
+def test_questions_reviewed_without_reviewer_get_a_warning() -> None:
+    report = load_bank_text(bank_text(question(status="reviewed")), "w.yaml")
+    assert report.bank is not None
+    assert [problem.message for problem in report.warnings] == [
+        "1 questions are reviewed but the bank names no reviewer (reviewed_by)"
+    ]
+
+
+def test_every_problem_of_a_file_is_reported() -> None:
+    text = bank_text(
+        question(id="a", difficulty=9),
+        question(id="b", answer="Z"),
+        question(id="c", status="done"),
+    )
+    messages = [problem.message for problem in load_bank_text(text, "m.yaml").errors]
+    assert len(messages) == 3
+
+
+def test_oversized_upload_is_refused_before_parsing() -> None:
+    report = load_bank_bytes(b"x" * 2048, "big.yaml", max_bytes=1024)
+    assert report.bank is None
+    assert "the limit is" in report.errors[0].message
+
+
+def test_utf8_bom_is_accepted() -> None:
+    report = load_bank_bytes(b"\xef\xbb\xbf" + bank_text().encode(), "bom.yaml")
+    assert report.errors == []

@@ -1,0 +1,51 @@
+"""Fixtures shared by every test module: a fresh SQLite file, sessions, the command line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from quiz.storage.db import make_engine, migrate, session_factory
+
+REQUIRE_SERVICES = os.environ.get("LEITAI_REQUIRE_SERVICES") == "1"
+POSTGRES_URL = os.environ.get(
+    "LEITAI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def need_service(name: str, reason: str) -> None:
+    """Skip when a service is missing on a user's machine; fail in CI, which requires it."""
+    message = f"{name} is not available ({reason}); start it, or set LEITAI_REQUIRE_SERVICES=1 "
+    message += "to make this a failure instead of a skip"
+    if REQUIRE_SERVICES:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A SQLite file of this test's own."""
+    return f"sqlite:///{tmp_path / 'leitai.sqlite3'}"
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on a freshly migrated SQLite file."""
+    engine = make_engine(database_url)
+    migrate(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No QUIZ_* settings from outside; the data folder is this test's own."""
+    for name in ("QUIZ_DATABASE_URL", "QUIZ_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "data"
+    monkeypatch.setenv("QUIZ_DATA_DIR", str(data))
+    return data

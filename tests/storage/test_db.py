@@ -1,0 +1,80 @@
+"""Database location, migrations, and the append-only event log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import insert, inspect, text, update
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from quiz.storage.db import data_dir, database_url, make_engine, migrate
+from quiz.storage.models import Base, ContestRow, EventRow
+
+
+def test_default_database_is_a_sqlite_file_in_the_data_dir(isolated_environment: Path) -> None:
+    assert data_dir() == isolated_environment
+    assert database_url() == f"sqlite:///{isolated_environment / 'leitai.sqlite3'}"
+
+
+def test_quiz_database_url_overrides(
+    isolated_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZ_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/x")
+    assert database_url() == "postgresql+psycopg://u@127.0.0.1/x"
+
+
+def test_sqlite_folder_is_created(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'a' / 'b' / 'db.sqlite3'}")
+    migrate(engine)
+    engine.dispose()
+    assert (tmp_path / "a" / "b" / "db.sqlite3").is_file()
+
+
+def test_migrations_build_exactly_the_models(any_database_url: str) -> None:
+    engine = make_engine(any_database_url)
+    migrate(engine)
+    migrate(engine)  # a second run is a no-op
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        tables = set(inspect(connection).get_table_names())
+    engine.dispose()
+    assert differences == []
+    assert {"banks", "questions", "question_versions", "contests", "contest_events"} <= tables
+
+
+def test_event_log_refuses_updates_and_deletes(any_sessions: sessionmaker[Session]) -> None:
+    with any_sessions.begin() as session:
+        contest = ContestRow(code="ABC123", title="t", template={})
+        session.add(contest)
+        session.flush()
+        session.execute(
+            insert(EventRow),
+            [{"contest_id": contest.id, "seq": 1, "at_ms": 5, "kind": "Buzz", "payload": {}}],
+        )
+    for statement in (
+        update(EventRow).values(kind="Forged"),
+        text("DELETE FROM contest_events"),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), any_sessions.begin() as session:
+            session.execute(statement)
+    with any_sessions() as session:
+        assert session.query(EventRow.kind).all() == [("Buzz",)]
+
+
+def test_event_sequence_numbers_are_unique_per_contest(
+    any_sessions: sessionmaker[Session],
+) -> None:
+    with any_sessions.begin() as session:
+        contest = ContestRow(code="XYZ789", title="t", template={})
+        session.add(contest)
+        session.flush()
+        contest_id = contest.id
+    row = {"contest_id": contest_id, "seq": 1, "at_ms": 5, "kind": "Buzz", "payload": {}}
+    with any_sessions.begin() as session:
+        session.execute(insert(EventRow), [row])
+    with pytest.raises(DatabaseError), any_sessions.begin() as session:
+        session.execute(insert(EventRow), [row])

@@ -1,0 +1,132 @@
+"""The quiz command: exit codes, messages, and the import/list/export cycle."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quiz.cli import main
+from tests.helpers import bank_text, question
+
+BAD = Path(__file__).parent / "banks" / "bad"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def bank_file(tmp_path: Path) -> Path:
+    path = tmp_path / "sample.yaml"
+    path.write_text(
+        bank_text(question(id="a"), question(id="b", type="truefalse", options=None, answer=True)),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_validate_clean_file_exits_0(capsys: pytest.CaptureFixture[str], bank_file: Path) -> None:
+    assert run(capsys, "validate", str(bank_file)) == (
+        0,
+        "1 file(s), 2 question(s): 0 error(s), 0 warning(s)\n",
+        "",
+    )
+
+
+def test_validate_reports_each_problem_then_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", str(BAD / "unknown-key-typo.yaml"))
+    assert code == 1
+    assert out.splitlines()[-1] == "1 file(s), 0 question(s): 2 error(s), 0 warning(s) in 1 file(s)"
+    assert out.splitlines()[0].startswith(f"{BAD / 'unknown-key-typo.yaml'}:8:5: error:")
+
+
+def test_validate_a_whole_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", str(BAD))
+    assert code == 1
+    assert f"{len(list(BAD.glob('*.yaml')))} file(s)" in out.splitlines()[-1]
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "validate", str(tmp_path / "missing.yaml"))[0] == 2
+    with pytest.raises(SystemExit) as caught:
+        main(["validate"])
+    assert caught.value.code == 2
+
+
+def test_import_list_export_cycle(
+    capsys: pytest.CaptureFixture[str],
+    bank_file: Path,
+    tmp_path: Path,
+    isolated_environment: Path,
+) -> None:
+    code, out, _ = run(capsys, "import", str(bank_file))
+    assert (code, out) == (0, f"sample ({bank_file}): 2 added, 0 changed, 0 unchanged, 0 retired\n")
+    assert run(capsys, "import", str(bank_file))[1].endswith(
+        "0 added, 0 changed, 2 unchanged, 0 retired\n"
+    )
+    code, out, _ = run(capsys, "banks")
+    assert code == 0
+    _header, row = out.splitlines()
+    assert row.split()[:4] == ["sample", "1", "2", "0"]
+    exported = tmp_path / "out.yaml"
+    assert run(capsys, "export", "sample", "-o", str(exported))[0] == 0
+    assert run(capsys, "import", str(exported))[1].endswith("2 unchanged, 0 retired\n")
+    assert (isolated_environment / "leitai.sqlite3").is_file()
+
+
+def test_import_refuses_a_bad_bank_whole(
+    capsys: pytest.CaptureFixture[str], bank_file: Path, isolated_environment: Path
+) -> None:
+    bad = BAD / "answer-not-among-options.yaml"
+    code, out, _ = run(capsys, "import", str(bank_file), str(bad))
+    assert code == 1
+    assert f"refused {bad}: 1 error(s); nothing imported" in out
+    assert run(capsys, "banks")[1].count("\n") == 2  # header and the good bank only
+
+
+def test_import_refuses_one_bank_id_in_two_files(
+    capsys: pytest.CaptureFixture[str],
+    bank_file: Path,
+    tmp_path: Path,
+    isolated_environment: Path,
+) -> None:
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(bank_text(question(id="z", text="另一道题？")), encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(bank_file), str(twin))
+    assert code == 1
+    assert out.count("is in more than one of the files given") == 2
+    assert run(capsys, "banks")[1] == "no banks yet: load one with 'quiz import FILE'\n"
+
+
+def test_export_unknown_bank(
+    capsys: pytest.CaptureFixture[str], isolated_environment: Path
+) -> None:
+    code, _, err = run(capsys, "export", "nope")
+    assert code == 1
+    assert "no bank 'nope'" in err
+
+
+def test_unreachable_database_is_a_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "banks", "--database", "postgresql+psycopg://nobody@127.0.0.1:1/x")
+    assert code == 1
+    assert err.startswith("quiz banks: cannot use the database: OperationalError")
+
+
+def test_console_script_never_prints_a_traceback() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "quiz.cli", "validate", str(BAD)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stdout + completed.stderr
+    assert completed.stdout.count(": error: ") >= len(list(BAD.glob("*.yaml")))

@@ -26,6 +26,7 @@ Severity: TypeAlias = Literal["error", "warning"]
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 32
 _PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -227,6 +228,7 @@ class _Builder:
         self.filename = filename
         self.max_depth = max_depth
         self.resolver = Resolver()
+        self.implicit_types: dict[str, Any] = self.resolver.yaml_implicit_resolvers
         self.constructor = SafeConstructor()
         self.problems: list[Problem] = []
 
@@ -240,10 +242,18 @@ class _Builder:
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
+        value: str = event.value
         if tag in (None, "!"):
+            # Fast path for the common case, text: quoted scalars and plain ones whose first
+            # character starts no implicit type (numbers, booleans, dates, null) are strings.
+            # This is exactly what Resolver.resolve decides, without building a node.
+            if not event.implicit[0] or not self.implicit_types.get(value[:1]):
+                return value
             tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, event.value, event.implicit
+                yaml.ScalarNode, value, event.implicit
             )
+        if tag == _STR_TAG:
+            return value
         self.check_tag(event, tag)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:

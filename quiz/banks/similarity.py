@@ -39,7 +39,10 @@ def near_duplicates(texts: Sequence[str], threshold: float = THRESHOLD) -> list[
     """Every pair of texts whose bigram Jaccard index is at least ``threshold``."""
     sets = [shingles(text) for text in texts]
     frequency = Counter(token for tokens in sets for token in tokens)
-    ordered = [sorted(tokens, key=lambda token: (frequency[token], token)) for tokens in sets]
+    # One global order, rarest first; the stable sort breaks ties by first appearance, so
+    # every set sorts its tokens the same way, as prefix filtering requires.
+    rank = {token: position for position, token in enumerate(sorted(frequency, key=frequency.get))}
+    ordered = [sorted(tokens, key=rank.__getitem__) for tokens in sets]
     index: dict[str, list[int]] = defaultdict(list)
     found: list[NearDuplicate] = []
     for position in sorted(range(len(sets)), key=lambda i: len(sets[i])):

@@ -60,9 +60,18 @@ def _arabic(run: str) -> str:
     return run if value is None else str(value)
 
 
-def _is_ignorable(char: str) -> bool:
-    """Spaces, punctuation (including the name-separating middle dot) and format characters."""
-    return unicodedata.category(char)[0] in "PZC"
+class _DropIgnorable(dict[int, int | None]):
+    """A str.translate table that drops spaces, punctuation (the name-separating middle dot
+    included) and control/format characters, filling itself one code point at a time so that
+    repeated characters cost a C-level dict hit instead of a category lookup."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code))[0] in "PZC" else code
+        self[code] = kept
+        return kept
+
+
+_DROP_IGNORABLE = _DropIgnorable()
 
 
 def normalize_answer(answer: str) -> str:
@@ -70,7 +79,7 @@ def normalize_answer(answer: str) -> str:
     # NFKC again after casefold: case folding can produce sequences NFKC would rewrite.
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", answer).casefold())
     # Dropping a space can bring a combining mark next to a letter: compose them again.
-    kept = unicodedata.normalize("NFC", "".join(c for c in folded if not _is_ignorable(c)))
+    kept = unicodedata.normalize("NFC", folded.translate(_DROP_IGNORABLE))
     arabic = _NUMERAL_RUN.sub(lambda match: _arabic(match.group()), kept)
     return _DIGITS_THEN_NIAN.sub(r"\1", arabic)
 

@@ -198,19 +198,17 @@ def _child_path(stack: list[list[Any]]) -> tuple[Path, Position | None]:
 class _Frame:
     """A mapping or sequence being built, with the key waiting for its value."""
 
-    __slots__ = ("container", "key", "seen")
+    __slots__ = ("container", "is_mapping", "key", "seen")
 
     def __init__(self, is_mapping: bool) -> None:
+        self.is_mapping = is_mapping
         self.container: dict[Any, Any] | list[Any] = {} if is_mapping else []
         self.key: Any = _NO_KEY
         self.seen: dict[Any, Position] = {}
 
-    def expects_key(self) -> bool:
-        return isinstance(self.container, dict) and self.key is _NO_KEY
-
     def add(self, value: Any) -> None:
-        if isinstance(self.container, list):
-            self.container.append(value)
+        if not self.is_mapping:
+            self.container.append(value)  # type: ignore[union-attr]
             return
         if self.key is not _DUPLICATE:
             self.container[self.key] = value
@@ -283,36 +281,40 @@ class _Builder:
         frame.key = key
 
     def build(self, text: str) -> Any:
+        # The hot loop of every bank load: dispatch on the exact event type, commonest first.
         frames: list[_Frame] = []
         documents = 0
         root: Any = None
         event: Any
         for event in yaml.parse(text, Loader=_PARSER):
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise self.fatal(event, "more than one YAML document (---): a bank is one")
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                raise self.fatal(event, f"alias *{event.anchor} is not allowed: write it out")
-            if getattr(event, "anchor", None) is not None:
-                raise self.fatal(event, f"anchor &{event.anchor} is not allowed: write it out")
-            if isinstance(event, yaml.ScalarEvent):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None:
+                    raise self.fatal(event, f"anchor &{event.anchor} is not allowed: write it out")
                 value = self.scalar(event)
-                if frames and frames[-1].expects_key():
+                if frames and frames[-1].is_mapping and frames[-1].key is _NO_KEY:
                     self.take_key(frames[-1], event, value)
                     continue
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None:
+                    raise self.fatal(event, f"anchor &{event.anchor} is not allowed: write it out")
                 if len(frames) >= self.max_depth:
                     raise self.fatal(event, f"nesting deeper than {self.max_depth} levels")
                 if event.tag not in (None, "!"):
                     self.check_tag(event, event.tag)
-                if frames and frames[-1].expects_key():
+                if frames and frames[-1].is_mapping and frames[-1].key is _NO_KEY:
                     raise self.fatal(event, "a mapping key must be plain text")
-                frames.append(_Frame(isinstance(event, yaml.MappingStartEvent)))
+                frames.append(_Frame(kind is yaml.MappingStartEvent))
                 continue
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 value = frames.pop().container
+            elif kind is yaml.AliasEvent:
+                raise self.fatal(event, f"alias *{event.anchor} is not allowed: write it out")
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.fatal(event, "more than one YAML document (---): a bank is one")
+                continue
             else:
                 continue
             if frames:

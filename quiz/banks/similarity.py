@@ -12,6 +12,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from quiz.engine.matching import normalize_answer
 
@@ -38,10 +39,13 @@ def shingles(text: str) -> frozenset[str]:
 def near_duplicates(texts: Sequence[str], threshold: float = THRESHOLD) -> list[NearDuplicate]:
     """Every pair of texts whose bigram Jaccard index is at least ``threshold``."""
     sets = [shingles(text) for text in texts]
-    frequency = Counter(token for tokens in sets for token in tokens)
+    frequency = Counter(chain.from_iterable(sets))
     # One global order, rarest first; the stable sort breaks ties by first appearance, so
     # every set sorts its tokens the same way, as prefix filtering requires.
-    rank = {token: position for position, token in enumerate(sorted(frequency, key=frequency.get))}
+    rank = {
+        token: position
+        for position, token in enumerate(sorted(frequency, key=frequency.__getitem__))
+    }
     ordered = [sorted(tokens, key=rank.__getitem__) for tokens in sets]
     index: dict[str, list[int]] = defaultdict(list)
     found: list[NearDuplicate] = []

@@ -1,0 +1,1 @@
+"""Adapters around the contest core: contest templates read from YAML files."""

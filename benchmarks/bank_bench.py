@@ -32,8 +32,11 @@ def words(rng: random.Random, length: int) -> str:
 
 def generated_question(rng: random.Random, index: int) -> dict[str, object]:
     question_type = TYPES[index % len(TYPES)]
-    data: dict[str, object] = {"id": f"g{index:06d}", "type": question_type,
-                               "text": words(rng, 24) + "？"}
+    data: dict[str, object] = {
+        "id": f"g{index:06d}",
+        "type": question_type,
+        "text": words(rng, 24) + "？",
+    }
     if question_type in ("single", "multiple", "order"):
         options = [words(rng, 6) for _ in range(4)]
         data["options"] = options
@@ -45,20 +48,30 @@ def generated_question(rng: random.Random, index: int) -> dict[str, object]:
     else:
         year = 1900 + index % 120
         data["answer"] = [f"{year}年", str(year)]
-    data.update(explanation=words(rng, 40) + "。", source="《生成的题库》", difficulty=1 + index % 5,
-                tags=[words(rng, 2), str(1900 + index % 120)], status="reviewed")
+    data.update(
+        explanation=words(rng, 40) + "。",
+        source="《生成的题库》",
+        difficulty=1 + index % 5,
+        tags=[words(rng, 2), str(1900 + index % 120)],
+        status="reviewed",
+    )
     return data
 
 
 def write_bank(path: Path, size: int) -> None:
     rng = random.Random(size)
     document = {
-        "bank": {"id": f"generated-{size}", "title": "生成的题库", "language": "zh-CN",
-                 "version": 1, "authors": ["benchmark"], "reviewed_by": ["benchmark"]},
+        "bank": {
+            "id": f"generated-{size}",
+            "title": "生成的题库",
+            "language": "zh-CN",
+            "version": 1,
+            "authors": ["benchmark"],
+            "reviewed_by": ["benchmark"],
+        },
         "questions": [generated_question(rng, index) for index in range(size)],
     }
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 MEASURE = r"""
@@ -94,7 +107,9 @@ def measure(operation: str, path: Path, workdir: Path, run: int) -> dict[str, fl
     database = f"sqlite:///{workdir / f'{path.stem}-{run}.sqlite3'}"
     output = subprocess.run(
         [sys.executable, "-c", MEASURE, operation, str(path), database],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     result: dict[str, float] = json.loads(output)
     return result
@@ -105,10 +120,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d')}, medians of {args.repeats}")
-    print("| questions | file MB | YAML C load s (baseline) | validate s | validate / baseline "
-          "| validate peak MB | import s (into SQLite) | import peak MB |")
+    print(
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}, medians of {args.repeats}"
+    )
+    print(
+        "| questions | file MB | YAML C load s (baseline) | validate s | validate / baseline "
+        "| validate peak MB | import s (into SQLite) | import peak MB |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -119,12 +138,15 @@ def main() -> None:
                 operation: [measure(operation, path, workdir, run) for run in range(args.repeats)]
                 for operation in ("baseline", "validate", "import")
             }
-            median = {op: statistics.median(r["seconds"] for r in runs)
-                      for op, runs in rows.items()}
+            median = {
+                op: statistics.median(r["seconds"] for r in runs) for op, runs in rows.items()
+            }
             peak = {op: statistics.median(r["peak_mb"] for r in runs) for op, runs in rows.items()}
-            print(f"| {size:,} | {path.stat().st_size / 1e6:.1f} | {median['baseline']:.2f} | "
-                  f"{median['validate']:.2f} | {median['validate'] / median['baseline']:.1f}x | "
-                  f"{peak['validate']:.0f} | {median['import']:.2f} | {peak['import']:.0f} |")
+            print(
+                f"| {size:,} | {path.stat().st_size / 1e6:.1f} | {median['baseline']:.2f} | "
+                f"{median['validate']:.2f} | {median['validate'] / median['baseline']:.1f}x | "
+                f"{peak['validate']:.0f} | {median['import']:.2f} | {peak['import']:.0f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ def test_wheel_carries_the_data_folders(wheel: Path) -> None:
     assert "quiz/_data/question_banks/bank.schema.json" in names
     assert "quiz/_data/templates/index.html" in names
     assert "quiz/_data/static/leitai.css" in names
+    assert "quiz/_data/contest_templates/classic.yaml" in names
     assert any(name.startswith("quiz/storage/migrations/versions/0001") for name in names)
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from quiz.engine.errors import RuleSetError
 from quiz.engine.rules import RuleSet, ruleset_from_mapping
+from quiz.resources import resource_dir
 from quiz.yamlsource import Problem, YamlSourceError, load_yaml, read_source
-
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "contest_templates"
 
 
 class TemplateError(ValueError):
@@ -48,4 +47,4 @@ def read_template(path: str | Path) -> RuleSet:
 
 def shipped_templates() -> dict[str, Path]:
     """The templates shipped in contest_templates/, by file stem."""
-    return {path.stem: path for path in sorted(TEMPLATES_DIR.glob("*.yaml"))}
+    return {path.stem: path for path in sorted(resource_dir("contest_templates").glob("*.yaml"))}

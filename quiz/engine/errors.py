@@ -1,0 +1,47 @@
+"""Typed errors of the contest core; every one is a ValueError so callers may catch broadly."""
+
+from __future__ import annotations
+
+
+class ContestError(ValueError):
+    """Base of every error the contest core raises."""
+
+
+class CommandRefused(ContestError):
+    """A command that the current phase or the rules do not allow; names that phase."""
+
+    def __init__(self, command: str, phase: str, reason: str) -> None:
+        super().__init__(f"{command} refused in phase {phase!r}: {reason}")
+        self.command = command
+        self.phase = phase
+        self.reason = reason
+
+
+class WrongPhase(CommandRefused):
+    """The command has no meaning in the current phase (e.g. Buzz between rounds)."""
+
+
+class UnknownTeam(CommandRefused):
+    """The command names a team (or player) that is not in the contest."""
+
+
+class NotPermitted(CommandRefused):
+    """The phase is right but a rule forbids it (not your turn, no pass left, answered twice)."""
+
+
+class RuleSetError(ContestError):
+    """A contest template value is invalid; `path` locates it, e.g. ("rounds", 2, "points")."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        where = "/".join(str(part) for part in path) or "(top)"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.message = message
+
+
+class SelectionError(ContestError):
+    """The banks hold too few questions matching a round's selection."""
+
+
+class DecodeError(ContestError):
+    """A JSON document is not a valid state, command or event."""

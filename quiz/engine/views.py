@@ -1,0 +1,243 @@
+"""What each role may see: one projection of the state per role, as JSON-able dicts.
+
+Roles: "host" (everything, answers included), "screen" (the projector), "audience", and
+"team:<id>". Before a question is revealed no role but the host receives its answer, its
+explanation or a translated answer; another team's response stays hidden until the reveal;
+frozen standings stay frozen for everyone but the host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from quiz.engine.errors import ContestError
+from quiz.engine.events import AnswerJudged, AnswerSubmitted, Event, ScoreChanged
+from quiz.engine.questions import Question
+from quiz.engine.scoring import standings
+from quiz.engine.serialization import event_to_dict, to_plain
+from quiz.engine.state import ContestState, Play, RoundState
+
+ROLES = ("host", "screen", "audience")
+
+
+class UnknownRole(ContestError):
+    """A role that is not host, screen, audience or team:<id> of this contest."""
+
+
+def parse_role(state: ContestState, role: str) -> str | None:
+    """The team id of a team role, None for the other roles; unknown roles raise UnknownRole."""
+    if role in ROLES:
+        return None
+    prefix, _, team = role.partition(":")
+    if prefix != "team" or team not in state.totals:
+        raise UnknownRole(f"unknown role {role!r}")
+    return team
+
+
+def view(state: ContestState, role: str) -> dict[str, Any]:
+    """The state as `role` may see it."""
+    team = parse_role(state, role)
+    host = role == "host"
+    frozen = state.frozen_at is not None and not host
+    table = standings(state, upto=state.frozen_at if frozen else None)
+    result: dict[str, Any] = {
+        "role": role,
+        "contest_id": state.contest_id,
+        "phase": state.phase,
+        "phase_name": state.phase_name(),
+        "paused": state.paused_at is not None,
+        "teams": [{"id": t.id, "name": t.name} for t in (state.rules.teams if state.rules else ())],
+        "standings": [to_plain(standing) for standing in table],
+        "standings_frozen": state.frozen_at is not None,
+        "tie_rule": state.rules.tie_rule if state.rules else "",
+        "round": None,
+        "question": None,
+        "podium": list(state.podium) if state.podium is not None else None,
+        "results": [to_plain(result) for result in state.results],
+    }
+    if state.round is not None:
+        result["round"] = _round_view(state, state.round, host, team)
+        if state.round.play is not None:
+            result["question"] = _play_view(state, state.round.play, host, team)
+    if host:
+        result["undo_available"] = state.undo_point is not None
+        result["replace_available"] = state.question_start is not None
+        result["clocks"] = to_plain(state.clocks)
+        result["ledger_size"] = len(state.ledger)
+    if team is not None:
+        result["you"] = _team_status(state, team, table)
+    return result
+
+
+def events_for(state: ContestState, events: Iterable[Event], role: str) -> list[dict[str, Any]]:
+    """Events as `role` may receive them, given the state after them."""
+    team = parse_role(state, role)
+    host = role == "host"
+    frozen = state.frozen_at is not None and not host
+    visible: list[dict[str, Any]] = []
+    for event in events:
+        if frozen and isinstance(event, ScoreChanged):
+            continue
+        data = event_to_dict(event)
+        if (
+            isinstance(event, AnswerSubmitted | AnswerJudged)
+            and not host
+            and event.team != team
+            and event.question_id not in state.revealed
+        ):
+            data["response"] = None
+        visible.append(data)
+    return visible
+
+
+def question_view(item: Question, reveal: bool) -> dict[str, Any]:
+    """A question's public fields; answer, explanation and translated answers only on reveal."""
+    data: dict[str, Any] = {
+        "id": item.id,
+        "type": item.type,
+        "text": item.text,
+        "options": list(item.options),
+        "difficulty": item.difficulty,
+        "tags": list(item.tags),
+        "translations": {
+            language: {
+                "text": translation.text,
+                "options": list(translation.options) if translation.options else None,
+                **(
+                    {
+                        "explanation": translation.explanation,
+                        "answer": list(translation.answer) if translation.answer else None,
+                    }
+                    if reveal
+                    else {}
+                ),
+            }
+            for language, translation in item.translations.items()
+        },
+        "revealed": reveal,
+    }
+    if reveal:
+        data["answer"] = item.answer if isinstance(item.answer, bool) else list(item.answer)
+        data["answer_indices"] = list(item.answer_indices())
+        data["explanation"] = item.explanation
+        data["source"] = item.source
+    return data
+
+
+def _reveal(state: ContestState, question_id: str, host: bool) -> bool:
+    return host or question_id in state.revealed
+
+
+def _play_view(state: ContestState, play: Play, host: bool, team: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "question": question_view(
+            state.questions[play.question_id], _reveal(state, play.question_id, host)
+        ),
+        "style": play.style,
+        "step": play.step,
+        "teams": list(play.teams),
+        "answering": list(play.answering),
+        "value": play.value,
+        "deduction": play.deduction,
+        "deadline": play.deadline,
+        "opened_at": play.opened_at,
+        "tried": list(play.tried),
+        "locked": list(play.locked),
+        "rebounds": play.rebounds,
+        "outcome": play.outcome,
+        "submitted": sorted({s.team for s in play.submissions}),
+    }
+    race = play.race
+    if race is not None:
+        data["race"] = {
+            "armed_at": race.armed_at,
+            "winner": race.winner,
+            "ranking": [to_plain(ranked) for ranked in race.ranking],
+            "buzzed": [b.team for b in race.buzzes],
+        }
+        if host:
+            data["race"]["evidence"] = [to_plain(b) for b in race.buzzes]
+    if host:
+        data["submissions"] = [to_plain(s) for s in play.submissions]
+    elif team is not None:
+        data["submissions"] = [to_plain(s) for s in play.submissions if s.team == team]
+    return data
+
+
+def _round_view(
+    state: ContestState, round_state: RoundState, host: bool, team: str | None
+) -> dict[str, Any]:
+    rules = state.round_rules()
+    data: dict[str, Any] = {
+        "index": round_state.index,
+        "kind": round_state.kind,
+        "name": rules.name,
+        "mode": rules.mode,
+        "participants": list(round_state.participants),
+        "order": list(round_state.order),
+        "questions_left": len(round_state.queue),
+        "fouls": dict(round_state.fouls),
+        "barred": list(round_state.barred),
+        "fairness": rules.fairness,
+    }
+    if round_state.kind == "risk":
+        on_turn = round_state.turn < len(round_state.order)
+        data["turn"] = round_state.order[round_state.turn] if on_turn else None
+        data["tiers"] = [{"points": tier, "left": len(ids)} for tier, ids in round_state.tiers]
+    if round_state.kind == "compulsory" and rules.mode == "turn":
+        data["turn"] = round_state.order[round_state.asked % len(round_state.order)]
+    if round_state.arena is not None:
+        data["arena"] = to_plain(round_state.arena)
+    if round_state.rapid is not None:
+        lanes = []
+        for lane in round_state.rapid.lanes:
+            entry: dict[str, Any] = {
+                "team": lane.team,
+                "ends_at": lane.ends_at,
+                "correct": lane.correct,
+                "served": len(lane.served),
+                "closed": lane.closed,
+            }
+            shows_question = host or lane.team == team or rules.mode == "turn"
+            if lane.question_id is not None and shows_question:
+                entry["question"] = question_view(
+                    state.questions[lane.question_id], _reveal(state, lane.question_id, host)
+                )
+            lanes.append(entry)
+        data["rapid"] = {"lanes": lanes, "done": list(round_state.rapid.done)}
+    return data
+
+
+def _team_status(state: ContestState, team: str, table: tuple[Any, ...]) -> dict[str, Any]:
+    """A team device's own situation: score, turn, lockout, what it may do now."""
+    standing = next(s for s in table if s.team == team)
+    round_state = state.round
+    play = round_state.play if round_state is not None else None
+    locked = play is not None and team in play.locked
+    barred = round_state is not None and team in round_state.barred
+    can_buzz = (
+        play is not None
+        and play.style == "race"
+        and play.step in ("armed", "collecting")
+        and team in play.teams
+        and team not in play.tried
+        and not locked
+        and not barred
+    )
+    can_answer = (
+        play is not None
+        and play.step == "answering"
+        and team in play.answering
+        and team not in play.tried
+    )
+    return {
+        "team": team,
+        "score": standing.score,
+        "rank": standing.rank,
+        "locked_out": locked,
+        "barred": barred,
+        "can_buzz": can_buzz,
+        "can_answer": can_answer,
+        "your_turn": play is not None and team in play.answering,
+    }

@@ -1,0 +1,158 @@
+"""必答 and PK answering: the 请回答 prompt, device auto-judging, parallel answers, speed points."""
+
+from __future__ import annotations
+
+import pytest
+
+from quiz.engine.commands import (
+    EndRound,
+    Judge,
+    OpenQuestion,
+    PromptAnswer,
+    StartRound,
+    SubmitAnswer,
+    Tick,
+)
+from quiz.engine.errors import NotPermitted
+from quiz.engine.events import AnswerJudged, PlacementDecided
+from quiz.engine.machine import apply
+from quiz.engine.questions import QUESTION_TYPES
+from tests.engine.factories import (
+    bank,
+    contest,
+    current_question,
+    right_response,
+    run,
+    wrong_response,
+)
+
+
+def test_turns_follow_seat_order_and_answers_before_the_prompt_are_invalid() -> None:
+    state, _ = run(contest({"kind": "必答"}), [StartRound(at=0), OpenQuestion(at=10)])
+    assert state.round is not None
+    assert state.round.play is not None
+    assert state.round.play.answering == ("lhasa",)
+    with pytest.raises(NotPermitted, match="请回答"):
+        apply(state, SubmitAnswer(at=20, team="lhasa", response=0))
+    state, _ = run(state, [PromptAnswer(at=30)])
+    with pytest.raises(NotPermitted):
+        apply(state, SubmitAnswer(at=40, team="ngari", response=0))
+    state, _ = run(state, [Tick(at=30 + 30_000), OpenQuestion(at=40_000)])
+    assert state.round is not None
+    assert state.round.play is not None
+    assert state.round.play.answering == ("shigatse",)
+
+
+@pytest.mark.parametrize("qtype", QUESTION_TYPES)
+def test_every_question_type_is_judged_automatically(qtype: str) -> None:
+    questions = bank(20, qtype)  # type: ignore[arg-type]
+    state, _ = run(
+        contest({"kind": "必答"}, questions=questions),
+        [StartRound(at=0), OpenQuestion(at=10), PromptAnswer(at=20)],
+    )
+    item = current_question(state)
+    right, _ = run(state, [SubmitAnswer(at=30, team="lhasa", response=right_response(item))])
+    wrong, _ = run(state, [SubmitAnswer(at=30, team="lhasa", response=wrong_response(item))])
+    assert (right.totals["lhasa"], wrong.totals["lhasa"]) == (110, 100)
+
+
+def test_the_host_judges_a_spoken_answer() -> None:
+    state, _events = run(
+        contest({"kind": "必答", "answer_input": "spoken"}),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            PromptAnswer(at=20),
+            Judge(at=25, team="lhasa", correct=True),
+        ],
+    )
+    assert state.totals["lhasa"] == 110
+    with pytest.raises(NotPermitted, match="spoken"):
+        run(
+            state,
+            [
+                OpenQuestion(at=30),
+                PromptAnswer(at=31),
+                SubmitAnswer(at=32, team="shigatse", response=1),
+            ],
+        )
+
+
+def test_all_at_once_answers_are_judged_together_when_the_last_arrives() -> None:
+    state, _ = run(
+        contest({"kind": "必答", "mode": "all"}, questions=bank(20, "single")),
+        [StartRound(at=0), OpenQuestion(at=10), PromptAnswer(at=20)],
+    )
+    state, events = run(
+        state,
+        [
+            SubmitAnswer(at=30, team="lhasa", response=1),
+            SubmitAnswer(at=31, team="ngari", response=0),
+        ],
+    )
+    assert not any(isinstance(e, AnswerJudged) for e in events)
+    with pytest.raises(NotPermitted, match="already"):
+        apply(state, SubmitAnswer(at=32, team="lhasa", response=0))
+    state, events = run(state, [SubmitAnswer(at=33, team="shigatse", response=1)])
+    judged = {e.team: e.correct for e in events if isinstance(e, AnswerJudged)}
+    assert judged == {"lhasa": True, "shigatse": True, "ngari": False}
+    assert state.totals == {"lhasa": 110, "shigatse": 110, "ngari": 100}
+
+
+def test_members_answering_alone_score_the_team_mean() -> None:
+    state = contest(
+        {"kind": "必答", "mode": "all", "members_answer": "individual", "team_scoring": "mean"},
+        questions=bank(20, "single"),
+        teams=("a", "b"),
+        players={"a": ["a1", "a2", "a3"], "b": ["b1"]},
+    )
+    state, _ = run(
+        state,
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            PromptAnswer(at=20),
+            SubmitAnswer(at=30, team="a", player="a1", response=1),
+            SubmitAnswer(at=31, team="a", player="a2", response=1),
+            SubmitAnswer(at=32, team="b", player="b1", response=1),
+            Tick(at=20 + 30_000),
+        ],
+    )
+    assert state.totals == {"a": 107, "b": 110}
+
+
+def test_pk_scores_speed_and_places_the_players() -> None:
+    state, _ = run(
+        contest(
+            {"kind": "PK", "points": 100, "questions": {"count": 2}},
+            questions=bank(20, "single"),
+            teams=("red", "blue"),
+        ),
+        [StartRound(at=0), OpenQuestion(at=0)],
+    )
+    state, _ = run(
+        state,
+        [
+            SubmitAnswer(at=10_000, team="red", response=1),
+            SubmitAnswer(at=2_000, team="blue", response=1),
+            OpenQuestion(at=30_000),
+            SubmitAnswer(at=30_000, team="red", response=1),
+            SubmitAnswer(at=31_000, team="blue", response=0),
+        ],
+    )
+    assert state.totals == {"red": 100 + 75 + 100, "blue": 100 + 95}
+    assert state.results[0].placements == ("red", "blue")
+
+
+def test_host_can_end_a_pk_early_with_a_placement() -> None:
+    _state, events = run(
+        contest({"kind": "PK"}, questions=bank(20, "single"), teams=("red", "blue")),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=0),
+            SubmitAnswer(at=1, team="blue", response=1),
+            Tick(at=20_000),
+            EndRound(at=21_000),
+        ],
+    )
+    assert [e.placements for e in events if isinstance(e, PlacementDecided)] == [("blue", "red")]

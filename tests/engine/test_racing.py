@@ -1,0 +1,185 @@
+"""抢答 rounds: arming, fouls and escalation, one winner, rebounds, timeouts, fairness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from quiz.engine.commands import ArmBuzzers, Buzz, Judge, OpenQuestion, StartRound, SyncClock, Tick
+from quiz.engine.errors import WrongPhase
+from quiz.engine.events import (
+    BuzzIgnored,
+    BuzzRaceDecided,
+    BuzzTrailed,
+    FoulCommitted,
+    QuestionClosed,
+    TeamBarred,
+)
+from quiz.engine.machine import apply
+from quiz.engine.state import ContestState
+from tests.engine.factories import contest, kinds, run
+
+
+def buzzer_round(**rules: Any) -> ContestState:
+    state = contest({"kind": "抢答", "questions": {"count": 4}, **rules})
+    state, _ = run(state, [StartRound(at=0), OpenQuestion(at=100)])
+    return state
+
+
+def test_first_arrival_wins_and_later_buzzes_show_their_margin() -> None:
+    _state, events = run(
+        buzzer_round(),
+        [
+            ArmBuzzers(at=1000),
+            Buzz(at=1200, team="ngari"),
+            Buzz(at=1237, team="lhasa"),
+            Buzz(at=1300, team="ngari"),
+        ],
+    )
+    decided = [e for e in events if isinstance(e, BuzzRaceDecided)]
+    assert [d.winner for d in decided] == ["ngari"]
+    assert [e for e in events if isinstance(e, BuzzTrailed)] == [
+        BuzzTrailed(at=1237, team="lhasa", margin_ms=37)
+    ]
+    assert isinstance(events[-1], BuzzIgnored)
+    assert events[-1].reason == "already buzzed"
+
+
+def test_buzz_before_arming_is_a_foul_and_locks_the_team_out() -> None:
+    state, events = run(buzzer_round(), [Buzz(at=500, team="lhasa")])
+    assert kinds(events) == ["FoulCommitted", "ScoreChanged"]
+    assert state.totals["lhasa"] == 90
+    state, events = run(state, [ArmBuzzers(at=1000), Buzz(at=1100, team="lhasa")])
+    assert events[-1] == BuzzIgnored(at=1100, team="lhasa", reason="locked out")
+
+
+def test_buzz_during_the_countdown_is_a_foul() -> None:
+    state, events = run(
+        buzzer_round(), [ArmBuzzers(at=1000, countdown_ms=3000), Buzz(at=3999, team="ngari")]
+    )
+    assert isinstance(events[1], FoulCommitted)
+    state, events = run(state, [Buzz(at=4000, team="lhasa")])
+    assert "BuzzRaceDecided" in kinds(events)
+
+
+def test_fouls_escalate_and_bar_the_team_from_the_round() -> None:
+    state = buzzer_round(foul_penalties=[10, 20], foul_limit=3, rebound="none")
+    penalties = []
+    for number in range(3):
+        state, events = run(state, [Buzz(at=200 + number, team="lhasa")])
+        penalties += [e.penalty for e in events if isinstance(e, FoulCommitted)]
+        barred = [e for e in events if isinstance(e, TeamBarred)]
+        state, _ = run(
+            state,
+            [ArmBuzzers(at=1000 + 10_000 * number), Tick(at=20_000 + 10_000 * number)],
+        )
+        if number < 2:
+            state, _ = run(state, [OpenQuestion(at=21_000 + 10_000 * number)])
+    assert penalties == [10, 20, 20]
+    assert barred == [TeamBarred(at=202, team="lhasa", round_index=0)]
+    assert state.totals["lhasa"] == 50
+
+
+def test_wrong_answer_rebounds_once_to_the_others() -> None:
+    state, events = run(
+        buzzer_round(rebound="once"),
+        [
+            ArmBuzzers(at=1000),
+            Buzz(at=1100, team="ngari"),
+            Judge(at=2000, team="ngari", correct=False),
+        ],
+    )
+    assert events[-1].teams == ("lhasa", "shigatse")  # type: ignore[union-attr]
+    state, events = run(
+        state,
+        [
+            ArmBuzzers(at=3000),
+            Buzz(at=3050, team="ngari"),
+            Buzz(at=3100, team="lhasa"),
+            Judge(at=3500, team="lhasa", correct=False),
+        ],
+    )
+    assert events[1] == BuzzIgnored(at=3050, team="ngari", reason="already answered")
+    assert [e.outcome for e in events if isinstance(e, QuestionClosed)] == ["wrong"]
+    assert state.totals == {"lhasa": 90, "shigatse": 100, "ngari": 90}
+
+
+def test_rebound_all_lets_every_team_try() -> None:
+    state = buzzer_round(rebound="all")
+    at = 1000
+    for team in ("ngari", "lhasa", "shigatse"):
+        state, events = run(
+            state,
+            [
+                ArmBuzzers(at=at),
+                Buzz(at=at + 10, team=team),
+                Judge(at=at + 20, team=team, correct=False),
+            ],
+        )
+        at += 1000
+    assert [e.outcome for e in events if isinstance(e, QuestionClosed)] == ["wrong"]
+
+
+def test_silence_until_the_deadline_is_a_wrong_answer() -> None:
+    _state, events = run(
+        buzzer_round(rebound="none"),
+        [ArmBuzzers(at=1000), Buzz(at=1100, team="ngari"), Tick(at=1100 + 15_000)],
+    )
+    judged = [e for e in events if type(e).__name__ == "AnswerJudged"]
+    assert [(j.by, j.delta, j.at) for j in judged] == [("timeout", -10, 16_100)]  # type: ignore[attr-defined]
+
+
+def test_nobody_buzzing_closes_the_question_without_crashing() -> None:
+    _state, events = run(buzzer_round(), [ArmBuzzers(at=1000), Tick(at=11_000)])
+    assert kinds(events)[-3:] == ["BuzzWindowClosed", "QuestionClosed", "AnswerRevealed"]
+
+
+def test_compensated_race_waits_for_the_window_and_ranks_reactions() -> None:
+    state = buzzer_round(fairness="compensated", collection_window_ms=800)
+    state, _ = run(
+        state,
+        [
+            SyncClock(at=10, team="ngari", samples=((0, 300, 600),)),
+            SyncClock(at=10, team="lhasa", samples=((0, 10, 20),)),
+        ],
+    )
+    state, events = run(
+        state,
+        [
+            ArmBuzzers(at=1000),
+            Buzz(at=1300, team="lhasa", shown_ms=1000, pressed_ms=1280),
+            Buzz(at=1850, team="ngari", shown_ms=1300, pressed_ms=1550),
+        ],
+    )
+    assert kinds(events) == ["BuzzersArmed", "BuzzAccepted", "BuzzAccepted"]
+    state, events = run(state, [Tick(at=2100)])
+    decided = events[0]
+    assert isinstance(decided, BuzzRaceDecided)
+    assert (decided.winner, decided.at) == ("ngari", 2100)
+    assert [(r.team, r.margin_ms) for r in decided.ranking] == [("ngari", 0), ("lhasa", 30)]
+
+
+def test_compensated_decision_fires_on_the_next_command_past_the_window() -> None:
+    state = buzzer_round(fairness="compensated", collection_window_ms=500)
+    state, events = run(
+        state,
+        [
+            ArmBuzzers(at=1000),
+            Buzz(at=1200, team="lhasa", shown_ms=0, pressed_ms=200),
+            Buzz(at=1800, team="ngari", shown_ms=0, pressed_ms=50),
+        ],
+    )
+    assert kinds(events)[-4:] == [
+        "BuzzAccepted",
+        "BuzzRaceDecided",
+        "AnswerWindowOpened",
+        "BuzzTrailed",
+    ]
+    decided = next(e for e in events if isinstance(e, BuzzRaceDecided))
+    assert (decided.winner, decided.at) == ("lhasa", 1700)
+
+
+def test_buzz_outside_a_round_names_the_phase() -> None:
+    with pytest.raises(WrongPhase, match="lobby"):
+        apply(contest({"kind": "抢答"}), Buzz(at=1, team="lhasa"))

@@ -1,0 +1,41 @@
+"""Template files: the shipped ones load, and errors carry file, line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from quiz.contests.templates import TemplateError, load_template, read_template, shipped_templates
+from quiz.engine.selection import plan_contest
+from tests.engine.factories import bank
+
+
+def test_the_four_shipped_templates_load() -> None:
+    templates = shipped_templates()
+    assert set(templates) == {"classic", "cloud_pk_arena", "rapid_drill", "pk_1v1"}
+    kinds = {name: [r.kind for r in read_template(path).rounds] for name, path in templates.items()}
+    assert kinds["classic"] == ["compulsory", "buzzer", "risk", "tiebreak"]
+    assert kinds["cloud_pk_arena"] == ["buzzer", "arena"]
+    assert read_template(templates["cloud_pk_arena"]).rounds[1].fairness == "compensated"
+
+
+@pytest.mark.parametrize("name", ["classic", "pk_1v1"])
+def test_shipped_templates_plan_from_a_big_enough_bank(name: str) -> None:
+    rules = read_template(shipped_templates()[name])
+    plans = plan_contest(rules, bank(200), seed=1)
+    assert len(plans) == len(rules.rounds)
+
+
+def test_a_bad_value_is_reported_at_its_line_and_column() -> None:
+    text = "name: t\nteams:\n  - id: a\n  - id: b\nrounds:\n  - kind: 抢答\n    rebound: twice\n"
+    with pytest.raises(TemplateError) as caught:
+        load_template(text, "t.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == ("t.yaml", 7, 14)
+    assert "one of" in problem.message
+
+
+def test_malformed_yaml_is_reported_with_a_position() -> None:
+    with pytest.raises(TemplateError) as caught:
+        load_template("name: [unclosed\n", "bad.yaml")
+    assert caught.value.problems[0].file == "bad.yaml"
+    assert caught.value.problems[0].line >= 1

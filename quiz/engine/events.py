@@ -25,7 +25,7 @@ class ContestSetUp:
 class RoundStarted:
     at: int
     round_index: int
-    kind: str
+    round_kind: str
     name: str
     teams: tuple[str, ...]
 

@@ -67,7 +67,9 @@ def start_round(state: ContestState, at: int) -> Result:
     state = replace(state, phase="round", round_index=index, round=round_state)
     all_rounds = state.plan
     events: list[Event] = [
-        RoundStarted(at=at, round_index=index, kind=rules.kind, name=rules.name, teams=participants)
+        RoundStarted(
+            at=at, round_index=index, round_kind=rules.kind, name=rules.name, teams=participants
+        )
     ]
     last = index == len(all_rounds) - 1
     if last and freeze_last and state.frozen_at is None:

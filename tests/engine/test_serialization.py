@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 
 import pytest
 
 from quiz.engine.commands import COMMAND_TYPES, Buzz, SubmitAnswer, SyncClock
 from quiz.engine.errors import DecodeError
-from quiz.engine.events import BuzzRaceDecided
+from quiz.engine.events import EVENT_TYPES, BuzzRaceDecided
 from quiz.engine.serialization import (
     command_from_dict,
     command_to_dict,
@@ -70,3 +71,13 @@ def test_a_corrupted_snapshot_is_refused() -> None:
     text = state_to_json(contest({"kind": "抢答"})).replace('"phase":"lobby"', '"phase":"party"')
     with pytest.raises(DecodeError, match="phase"):
         state_from_json(text)
+
+
+def test_no_command_or_event_has_a_field_named_kind() -> None:
+    # `kind` names the class in the JSON form; a field of that name would overwrite it.
+    clashing = [
+        cls.__name__
+        for cls in (*COMMAND_TYPES, *EVENT_TYPES)
+        if "kind" in {field.name for field in fields(cls)}
+    ]
+    assert clashing == []

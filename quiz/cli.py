@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from collections import Counter
@@ -150,9 +151,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Run the server; on the first start (no banks yet) import the bundled banks."""
+    """Run the server; on the first start import the bundled banks and set a host password."""
     # Imported here so that validate/import/export do not pay for loading the web stack.
-    from quiz.web import create_app, socketio  # noqa: PLC0415
+    from quiz.web import create_app, start_background  # noqa: PLC0415
+    from quiz.web.auth import ensure_host_password  # noqa: PLC0415
 
     url = args.database or database_url()
     sessions = _open_database(url)
@@ -164,9 +166,37 @@ def _serve(args: argparse.Namespace) -> int:
             import_reports(sessions, validate_paths([str(bundled_banks_dir())]))
         except UsageError as error:
             print(f"warning: no bundled banks imported: {error}")
-    app = create_app({"DATABASE_URL": url})
-    print(f"Leitai is serving on http://{args.host}:{args.port} (database: {url})")
-    socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True)
+    password = ensure_host_password(sessions)
+    if password is not None:
+        print(f"host password (shown once; change it with 'quiz admin set-password'): {password}")
+    app = create_app({"DATABASE_URL": url, "ASYNC_MODE": args.async_mode})
+    recovered = start_background(app)
+    if recovered:
+        print(f"resumed after a restart: {', '.join(recovered)}")
+    print(f"Leitai is serving on http://{args.host}:{args.port} (database: {url})", flush=True)
+    app.extensions["leitai.hub"].socketio.run(
+        app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=False
+    )
+    return EXIT_OK
+
+
+def _set_password(args: argparse.Namespace) -> int:
+    """Set the host password (read from stdin when not given, so it stays out of the history)."""
+    from quiz.web.auth import set_host_password  # noqa: PLC0415
+
+    password = args.password
+    if password is None:
+        password = (
+            sys.stdin.readline().rstrip("\n")
+            if not sys.stdin.isatty()
+            else (getpass.getpass("new host password: "))
+        )
+    try:
+        set_host_password(_open_database(args.database), password)
+    except ValueError as error:
+        print(f"quiz admin set-password: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print("host password set")
     return EXIT_OK
 
 
@@ -221,6 +251,18 @@ def build_parser() -> argparse.ArgumentParser:
     server = add("serve", _serve, "run the server (imports the bundled banks on first start)")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on")
     server.add_argument("--port", type=int, default=5000, help="port to listen on")
+    server.add_argument(
+        "--async-mode",
+        default="threading",
+        choices=["threading", "gevent"],
+        help="how the server handles many connections (see docs/performance.md)",
+    )
+    admin = commands.add_parser("admin", help="server administration")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    setter = admin_commands.add_parser("set-password", help="set the host password")
+    setter.set_defaults(handler=_set_password)
+    setter.add_argument("--password", help="the new password (else read from stdin)")
+    setter.add_argument("--database", metavar="URL", help="database URL")
     return parser
 
 

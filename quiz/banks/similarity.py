@@ -1,6 +1,7 @@
 """Near-duplicate questions: pairs whose wording (text and options) is nearly the same.
 
-Likeness is the Jaccard index of character bigrams after answer normalisation. Comparing every
+Likeness is the Jaccard index of character bigrams after folding width, case and
+punctuation. Comparing every
 pair is quadratic, so candidates come from prefix filtering (Bayardo et al., "Scaling up all
 pairs similarity search"): with tokens ordered rarest first, two sets with Jaccard >= t must
 share a token among the first ``|x| - ceil(t * |x|) + 1`` tokens of each. The result is exact.
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from quiz.engine.matching import normalize_answer
+from quiz.engine.matching import fold_text
 
 THRESHOLD = 0.85
 
@@ -29,8 +30,8 @@ class NearDuplicate:
 
 
 def shingles(text: str) -> frozenset[str]:
-    """Character bigrams of the normalised text (the text itself if shorter than two)."""
-    normal = normalize_answer(text)
+    """Character bigrams of the folded text (the text itself if shorter than two)."""
+    normal = fold_text(text)
     if len(normal) < 2:
         return frozenset({normal})
     return frozenset(normal[i : i + 2] for i in range(len(normal) - 1))

@@ -6,6 +6,7 @@ adapter only reads the file and turns that path into a position in it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from quiz.engine.errors import RuleSetError
@@ -46,5 +47,9 @@ def read_template(path: str | Path) -> RuleSet:
 
 
 def shipped_templates() -> dict[str, Path]:
-    """The templates shipped in contest_templates/, by file stem."""
-    return {path.stem: path for path in sorted(resource_dir("contest_templates").glob("*.yaml"))}
+    """Templates by file stem: the shipped ones, then the organiser's own in QUIZ_TEMPLATES_DIR
+    (a template there with a shipped template's name replaces it)."""
+    folders = [resource_dir("contest_templates")]
+    if os.environ.get("QUIZ_TEMPLATES_DIR"):
+        folders.append(Path(os.environ["QUIZ_TEMPLATES_DIR"]))
+    return {path.stem: path for folder in folders for path in sorted(folder.glob("*.yaml"))}

@@ -176,6 +176,13 @@ def _advance(state: ContestState, at: int) -> Result:
     return state, events
 
 
+def next_deadline(state: ContestState) -> int | None:
+    """When the next timer of a running, unpaused contest fires (None: no timer is running)."""
+    if state.paused_at is not None or state.phase != "round" or state.round is None:
+        return None
+    return _next_deadline(state.round)
+
+
 def _next_deadline(round_state: RoundState) -> int | None:
     play = round_state.play
     if play is not None and play.step != "closed" and play.deadline is not None:

@@ -74,13 +74,17 @@ class _DropIgnorable(dict[int, int | None]):
 _DROP_IGNORABLE = _DropIgnorable()
 
 
+def fold_text(text: str) -> str:
+    """Text with width, case, spacing and punctuation folded (numerals left as written)."""
+    # NFKC again after casefold: case folding can produce sequences NFKC would rewrite.
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    # Dropping a space can bring a combining mark next to a letter: compose them again.
+    return unicodedata.normalize("NFC", folded.translate(_DROP_IGNORABLE))
+
+
 def normalize_answer(answer: str) -> str:
     """Normal form of a typed answer: width, case, spacing, punctuation and numerals folded."""
-    # NFKC again after casefold: case folding can produce sequences NFKC would rewrite.
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", answer).casefold())
-    # Dropping a space can bring a combining mark next to a letter: compose them again.
-    kept = unicodedata.normalize("NFC", folded.translate(_DROP_IGNORABLE))
-    arabic = _NUMERAL_RUN.sub(lambda match: _arabic(match.group()), kept)
+    arabic = _NUMERAL_RUN.sub(lambda match: _arabic(match.group()), fold_text(answer))
     return _DIGITS_THEN_NIAN.sub(r"\1", arabic)
 
 

@@ -278,3 +278,18 @@ def bank_summaries(session: Session) -> list[BankSummary]:
         )
         for bank in session.scalars(select(BankRow).order_by(BankRow.slug))
     ]
+
+
+def current_version_ids(session: Session, bank_id: str) -> dict[str, int]:
+    """The id of the current version of every active question of a bank, by question id."""
+    rows = session.execute(
+        select(QuestionRow.qid, QuestionVersion.id)
+        .join(BankRow, BankRow.id == QuestionRow.bank_id)
+        .join(
+            QuestionVersion,
+            (QuestionVersion.question_id == QuestionRow.id)
+            & (QuestionVersion.version == QuestionRow.current_version),
+        )
+        .where(BankRow.slug == bank_id, QuestionRow.retired.is_(False))
+    ).all()
+    return {qid: version_id for qid, version_id in rows}

@@ -102,7 +102,11 @@ class QuestionVersion(Base):
 
 
 class ContestRow(Base):
-    """A contest: its join code, template and lifecycle; its history is the event log."""
+    """A contest: its join code, template and lifecycle; its history is the event log.
+
+    ``question_versions`` maps each contest question id to the question version it asks, so
+    results point at exactly what was asked. ``screen_key`` is the projector's credential.
+    """
 
     __tablename__ = "contests"
 
@@ -111,6 +115,8 @@ class ContestRow(Base):
     title: Mapped[str] = mapped_column(Text)
     template: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    screen_key: Mapped[str] = mapped_column(String(64), default="")
+    question_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     snapshot: Mapped[dict[str, Any] | None]
     snapshot_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
@@ -127,6 +133,15 @@ class TeamRow(Base):
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(Text)
     seat: Mapped[int]
+
+
+class SettingRow(Base):
+    """Server-wide settings: the host password hash, the session secret, the alive mark."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class PlayerRow(Base):

@@ -1,40 +1,72 @@
-"""The web adapter: Flask app factory, pages and Socket.IO handlers."""
+"""The web adapter: the Flask app factory, pages, and the Socket.IO contest protocol."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask
 from flask_socketio import SocketIO
-from sqlalchemy.orm import Session, sessionmaker
 
 from quiz import __version__
 from quiz.resources import resource_dir
-from quiz.storage.bank_repo import bank_summaries
 from quiz.storage.db import make_engine, migrate, session_factory
+from quiz.web.auth import session_secret
+from quiz.web.pages import pages, register_errors
+from quiz.web.service import ContestService
+from quiz.web.sockets import Hub, now_ms, register
 
-socketio = SocketIO()
+# The transport refuses bigger messages outright; the protocol's own limit (4 KB) is checked
+# per event with a clear error, this one only stops a client from making the server buffer MBs.
+MAX_MESSAGE_BYTES = 64 * 1024
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: migrate the database named by DATABASE_URL and register the pages."""
+    """Build the app on the database named by DATABASE_URL (migrated to the newest schema)."""
     app = Flask(
         __name__,
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
     )
-    app.config.update(DATABASE_URL=None, MAX_CONTENT_LENGTH=16 * 1024 * 1024)
+    app.config.update(
+        DATABASE_URL=None,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        ASYNC_MODE="threading",
+        MESSAGE_QUEUE=None,
+        VERSION=__version__,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
     app.config.update(config or {})
     engine = make_engine(app.config["DATABASE_URL"])
     migrate(engine)
-    sessions: sessionmaker[Session] = session_factory(engine)
+    sessions = session_factory(engine)
+    app.secret_key = app.config.get("SECRET_KEY") or session_secret(sessions)
+    socketio = SocketIO(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        logger=False,
+        engineio_logger=False,
+    )
+    service = ContestService(sessions, now_ms)
+    hub = Hub(socketio, service)
+    service.publish = hub.publish
+    register(socketio, hub)
     app.extensions["leitai.sessions"] = sessions
-
-    @app.get("/")
-    def index() -> str:
-        with sessions() as session:
-            banks = bank_summaries(session)
-        return render_template("index.html", banks=banks, version=__version__)
-
-    socketio.init_app(app, async_mode="threading")
+    app.extensions["leitai.service"] = service
+    app.extensions["leitai.hub"] = hub
+    app.register_blueprint(pages)
+    register_errors(app)
+    logging.getLogger("quiz").setLevel(logging.INFO)
     return app
+
+
+def start_background(app: Flask) -> list[str]:
+    """Resume running contests after a restart, then run the timers and clock pings."""
+    service: ContestService = app.extensions["leitai.service"]
+    hub: Hub = app.extensions["leitai.hub"]
+    recovered = service.recover()
+    hub.socketio.start_background_task(hub.tick_loop)
+    hub.socketio.start_background_task(hub.ping_loop)
+    return recovered

@@ -1,0 +1,181 @@
+"""Contests in the database: creation, the append-only command log, players and settings."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quiz.storage.models import ContestRow, EventRow, PlayerRow, SettingRow, TeamRow
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a seat token: its SHA-256 (the token itself is never stored)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_code(session: Session) -> str:
+    """A fresh contest code of unambiguous characters, unused so far."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.scalar(select(ContestRow.id).where(ContestRow.code == code)) is None:
+            return code
+
+
+def create_contest(
+    session: Session,
+    *,
+    code: str,
+    title: str,
+    template: dict[str, Any],
+    teams: list[tuple[str, str]],
+    setup: dict[str, Any],
+    question_versions: dict[str, int],
+) -> ContestRow:
+    """Store a new contest in the lobby with its teams and its first logged command (set-up)."""
+    contest = ContestRow(
+        code=code,
+        title=title,
+        template=template,
+        status="lobby",
+        screen_key=secrets.token_urlsafe(16),
+        question_versions=question_versions,
+    )
+    session.add(contest)
+    session.flush()
+    for seat, (key, name) in enumerate(teams):
+        session.add(TeamRow(contest_id=contest.id, key=key, name=name, seat=seat))
+    session.add(
+        EventRow(contest_id=contest.id, seq=1, at_ms=setup["at"], kind=setup["kind"], payload=setup)
+    )
+    session.flush()
+    return contest
+
+
+def contest_by_code(session: Session, code: str) -> ContestRow | None:
+    """The contest with this code (codes are matched upper-case), or None."""
+    return session.scalars(
+        select(ContestRow).where(ContestRow.code == code.strip().upper())
+    ).one_or_none()
+
+
+def list_contests(session: Session) -> list[ContestRow]:
+    """Every contest, newest first."""
+    return list(session.scalars(select(ContestRow).order_by(ContestRow.id.desc())))
+
+
+def append_command(session: Session, contest_id: int, seq: int, command: dict[str, Any]) -> None:
+    """Log one accepted command at position ``seq``; a taken position raises IntegrityError."""
+    session.add(
+        EventRow(
+            contest_id=contest_id,
+            seq=seq,
+            at_ms=command["at"],
+            kind=command["kind"],
+            payload=command,
+        )
+    )
+    session.flush()
+
+
+def commands_after(session: Session, contest_id: int, seq: int) -> list[tuple[int, dict[str, Any]]]:
+    """The logged commands after position ``seq``, in order."""
+    rows = session.execute(
+        select(EventRow.seq, EventRow.payload)
+        .where(EventRow.contest_id == contest_id, EventRow.seq > seq)
+        .order_by(EventRow.seq)
+    ).all()
+    return [(row_seq, payload) for row_seq, payload in rows]
+
+
+def last_seq(session: Session, contest_id: int) -> int:
+    """The position of the newest logged command (0 for none)."""
+    return (
+        session.scalar(
+            select(func.coalesce(func.max(EventRow.seq), 0)).where(
+                EventRow.contest_id == contest_id
+            )
+        )
+        or 0
+    )
+
+
+def save_snapshot(session: Session, contest_id: int, seq: int, snapshot: dict[str, Any]) -> None:
+    """Keep the state as of ``seq`` so that recovery folds only the commands after it."""
+    contest = session.get(ContestRow, contest_id)
+    assert contest is not None
+    contest.snapshot, contest.snapshot_seq = snapshot, seq
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """Who a seat token belongs to."""
+
+    player_id: int
+    player_name: str
+    team: str
+    team_name: str
+    contest_id: int
+    code: str
+
+
+def add_player(session: Session, contest: ContestRow, team: str, name: str) -> tuple[Seat, str]:
+    """Seat a new member on a team; returns the seat and its token (shown to the device once)."""
+    team_row = session.scalars(
+        select(TeamRow).where(TeamRow.contest_id == contest.id, TeamRow.key == team)
+    ).one()
+    token = secrets.token_urlsafe(32)
+    player = PlayerRow(team_id=team_row.id, name=name, seat_token_hash=hash_token(token))
+    session.add(player)
+    session.flush()
+    return Seat(player.id, name, team, team_row.name, contest.id, contest.code), token
+
+
+def seat_by_token(session: Session, token: str) -> Seat | None:
+    """The seat a token opens, or None for an unknown token."""
+    row = session.execute(
+        select(PlayerRow, TeamRow, ContestRow)
+        .join(TeamRow, TeamRow.id == PlayerRow.team_id)
+        .join(ContestRow, ContestRow.id == TeamRow.contest_id)
+        .where(PlayerRow.seat_token_hash == hash_token(token))
+    ).one_or_none()
+    if row is None:
+        return None
+    player, team, contest = row
+    return Seat(player.id, player.name, team.key, team.name, contest.id, contest.code)
+
+
+def team_members(session: Session, contest_id: int) -> dict[str, list[str]]:
+    """The names of each team's seated members, by team id."""
+    rows = session.execute(
+        select(TeamRow.key, PlayerRow.name)
+        .join(PlayerRow, PlayerRow.team_id == TeamRow.id)
+        .where(TeamRow.contest_id == contest_id)
+        .order_by(PlayerRow.id)
+    ).all()
+    members: dict[str, list[str]] = {}
+    for team, name in rows:
+        members.setdefault(team, []).append(name)
+    return members
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    """A server setting's value, or None when unset."""
+    row = session.get(SettingRow, key)
+    return None if row is None else row.value
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    """Set (or replace) a server setting."""
+    row = session.get(SettingRow, key)
+    if row is None:
+        session.add(SettingRow(key=key, value=value))
+    else:
+        row.value = value

@@ -1,0 +1,201 @@
+"""The one place where a live contest changes: lock, apply, log, commit, then publish.
+
+Each command goes through :meth:`ContestService.execute`: take the contest's lock, apply the
+command to the cached state, append it to the event log and commit, and only then hand the
+events to the publisher. The cached state is only a cache of the log: it is rebuilt from the
+database when a process starts or when another process has written first (the unique
+``(contest, seq)`` pair makes a stale writer fail instead of forking the history).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from quiz.engine.commands import Command, Pause, Resume, Tick
+from quiz.engine.events import Event
+from quiz.engine.machine import apply, next_deadline
+from quiz.engine.serialization import (
+    command_from_dict,
+    command_to_dict,
+    state_from_json,
+    state_to_json,
+)
+from quiz.engine.state import BLANK, ContestState
+from quiz.storage import contest_repo
+from quiz.storage.models import ContestRow
+
+SNAPSHOT_EVERY = 200
+ALIVE_KEY = "alive_at_ms"
+
+
+@dataclass(slots=True)
+class LiveContest:
+    """A contest's current state as of log position ``seq``, with the lock that guards it."""
+
+    id: int
+    code: str
+    state: ContestState
+    seq: int
+    last_at: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What executing a command did: the new position, its events, or why it changed nothing."""
+
+    seq: int
+    events: tuple[Event, ...]
+    ignored: str | None = None
+
+
+Publisher = Callable[[LiveContest, tuple[Event, ...]], None]
+
+
+def _status(state: ContestState) -> str:
+    if state.phase == "finished":
+        return "finished"
+    return "lobby" if state.phase in ("blank", "lobby") else "running"
+
+
+class ContestService:
+    """Runs every live contest of this process against the shared event log."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock_ms: Callable[[], int],
+        publish: Publisher | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.clock_ms = clock_ms
+        self.publish: Publisher = publish or (lambda live, events: None)
+        self._contests: dict[str, LiveContest] = {}
+        self._registry = threading.Lock()
+
+    def live(self, code: str) -> LiveContest | None:
+        """The contest with this code, loaded from the log on first use; None if unknown."""
+        code = code.strip().upper()
+        with self._registry:
+            cached = self._contests.get(code)
+            if cached is not None:
+                return cached
+            with self.sessions() as session:
+                row = contest_repo.contest_by_code(session, code)
+                if row is None:
+                    return None
+                loaded = self._load(session, row)
+            self._contests[code] = loaded
+            return loaded
+
+    def _load(self, session: Session, row: ContestRow) -> LiveContest:
+        """Rebuild a contest: its snapshot (if any), then every command logged after it."""
+        state = state_from_json(json.dumps(row.snapshot)) if row.snapshot is not None else BLANK
+        live = LiveContest(row.id, row.code, state, row.snapshot_seq if row.snapshot else 0)
+        self._catch_up(session, live)
+        return live
+
+    @staticmethod
+    def _catch_up(session: Session, live: LiveContest) -> None:
+        for seq, payload in contest_repo.commands_after(session, live.id, live.seq):
+            command = command_from_dict(payload)
+            live.state, _ = apply(live.state, command)
+            live.seq, live.last_at = seq, max(live.last_at, command.at)
+
+    def execute(self, code: str, make: Callable[[int], Command]) -> Outcome:
+        """Apply the command ``make(at)`` durably; the core's refusal propagates unchanged."""
+        live = self.live(code)
+        if live is None:
+            raise LookupError(code)
+        with live.lock:
+            for attempt in range(2):
+                # A contest's clock never runs backwards, even if the server's clock steps back.
+                at = max(self.clock_ms(), live.last_at)
+                command = make(at)
+                state, events = apply(live.state, command)
+                if state is live.state:
+                    reason = getattr(events[0], "reason", "nothing changed") if events else None
+                    return Outcome(live.seq, events, ignored=reason or "nothing changed")
+                try:
+                    self._record(live, command, state)
+                except IntegrityError:
+                    # Another process logged first: fold its commands in, then try once more.
+                    if attempt:
+                        raise
+                    with self.sessions() as session:
+                        self._catch_up(session, live)
+                    continue
+                live.state, live.seq, live.last_at = state, live.seq + 1, command.at
+                self.publish(live, events)
+                return Outcome(live.seq, events)
+        raise AssertionError("unreachable")
+
+    def _record(self, live: LiveContest, command: Command, state: ContestState) -> None:
+        with self.sessions.begin() as session:
+            contest_repo.append_command(session, live.id, live.seq + 1, command_to_dict(command))
+            row = session.get(ContestRow, live.id)
+            assert row is not None
+            status = _status(state)
+            if row.status != status:
+                row.status = status
+            if (live.seq + 1) % SNAPSHOT_EVERY == 0:
+                snapshot = json.loads(state_to_json(state))
+                contest_repo.save_snapshot(session, live.id, live.seq + 1, snapshot)
+
+    def tick(self) -> None:
+        """Fire the due timers of every loaded contest (called about every 100 ms)."""
+        now = self.clock_ms()
+        for live in list(self._contests.values()):
+            due = next_deadline(live.state)
+            if due is not None and due <= now:
+                self.execute(live.code, lambda at: Tick(at=at))
+
+    def mark_alive(self) -> None:
+        """Record that the server is alive now; recovery pauses timers at the last such mark."""
+        with self.sessions.begin() as session:
+            contest_repo.set_setting(session, ALIVE_KEY, str(self.clock_ms()))
+
+    def recover(self) -> list[str]:
+        """Load every running contest; timers that ran while the server was down are paused at
+        the last alive mark and resumed now, so each keeps the time it had left."""
+        with self.sessions() as session:
+            codes = [
+                row.code for row in contest_repo.list_contests(session) if row.status == "running"
+            ]
+            alive = int(contest_repo.get_setting(session, ALIVE_KEY) or 0)
+        recovered = []
+        for code in codes:
+            live = self.live(code)
+            assert live is not None
+            if next_deadline(live.state) is None:
+                continue
+            paused_at = max(alive, live.last_at)
+            self.execute(code, partial(_pause_at, paused_at))
+            self.execute(code, lambda at: Resume(at=at))
+            recovered.append(code)
+        return recovered
+
+    def forget(self) -> None:
+        """Drop every cached contest (the next use reloads it from the log)."""
+        with self._registry:
+            self._contests.clear()
+
+    def snapshot_of(self, code: str) -> tuple[ContestState, int] | None:
+        """The contest's current state and log position, for a connecting client."""
+        live = self.live(code)
+        if live is None:
+            return None
+        with live.lock:
+            return live.state, live.seq
+
+
+def _pause_at(when: int, _now: int) -> Pause:
+    """A pause stamped at a past moment (the last time the server was known alive)."""
+    return Pause(at=when)

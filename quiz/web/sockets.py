@@ -1,0 +1,354 @@
+"""Socket.IO handlers: authenticate, check the payload, hand a command to the service.
+
+Handlers stay a few lines each; every refusal becomes an ack ``{ok: false, code, message}``
+and nothing a client sends can raise out of a handler. What each role receives is decided by
+the core's ``view`` and ``events_for`` in :meth:`Hub.publish` and :meth:`Hub.snapshot`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request, session
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+
+from quiz.engine.commands import Buzz, PassQuestion, SyncClock
+from quiz.engine.errors import ContestError
+from quiz.engine.events import Event
+from quiz.engine.views import events_for, view
+from quiz.storage.contest_repo import contest_by_code, seat_by_token
+from quiz.web.clocks import DeviceClocks
+from quiz.web.limits import RateLimiter
+from quiz.web.protocol import (
+    PROTOCOL_VERSION,
+    CommandFactory,
+    ProtocolError,
+    checked_payload,
+    host_command,
+    team_answer,
+    team_buzz_times,
+    team_tier,
+)
+from quiz.web.service import ContestService, LiveContest
+
+log = logging.getLogger(__name__)
+PING_EVERY_S = 2.0
+FIRST_PINGS = 5
+
+
+def now_ms() -> int:
+    """The server clock every command is stamped with (Unix epoch, ms)."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """Who is on the other end of one Socket.IO connection."""
+
+    role: str  # "host", "screen", "audience" or "team:<id>"
+    code: str
+    title: str
+    team: str | None = None
+    player: str | None = None
+    name: str | None = None
+
+    @property
+    def room(self) -> str:
+        return f"{self.code}/{self.role}"
+
+    def me(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "contest": self.code,
+            "title": self.title,
+            "team": self.team,
+            "player": self.player,
+            "name": self.name,
+        }
+
+
+class Hub:
+    """Connections, their rooms and clocks, and the publishing of every accepted command."""
+
+    def __init__(self, socketio: SocketIO, service: ContestService) -> None:
+        self.socketio = socketio
+        self.service = service
+        self.clients: dict[str, Client] = {}
+        self.clocks = DeviceClocks()
+        self.buzzes = RateLimiter(5, burst=5)
+        self.events = RateLimiter(20, burst=20)
+        self.synced: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
+        self._lock = threading.Lock()
+
+    def rooms_of(self, live: LiveContest) -> list[str]:
+        """Every role of a contest that may have listeners."""
+        teams = list(live.state.totals)
+        return ["host", "screen", "audience", *(f"team:{team}" for team in teams)]
+
+    def publish(self, live: LiveContest, events: tuple[Event, ...]) -> None:
+        """Send each role its view and its share of the events (called under the contest lock)."""
+        server_ms = now_ms()
+        for role in self.rooms_of(live):
+            payload = {
+                "protocol": PROTOCOL_VERSION,
+                "seq": live.seq,
+                "server_ms": server_ms,
+                "events": events_for(live.state, events, role),
+                "view": view(live.state, role),
+            }
+            self.socketio.emit("update", payload, to=f"{live.code}/{role}")
+
+    def snapshot(self, client: Client) -> dict[str, Any]:
+        """A connecting client's full picture of its role."""
+        current = self.service.snapshot_of(client.code)
+        assert current is not None
+        state, seq = current
+        return {
+            "protocol": PROTOCOL_VERSION,
+            "seq": seq,
+            "server_ms": now_ms(),
+            "view": view(state, client.role),
+            "me": client.me(),
+        }
+
+    def authenticate(self, auth: Any, logged_in_host: bool) -> Client:
+        """The client an ``auth`` object proves, or ProtocolError saying why not."""
+        fields = checked_payload(auth, ("role", "contest", "key", "seat"))
+        role = fields.get("role")
+        if role == "team":
+            seat_token = fields.get("seat")
+            if not isinstance(seat_token, str) or len(seat_token) > 100:
+                raise ProtocolError("unauthorized", "a team device needs its seat token")
+            with self.service.sessions() as db:
+                seat = seat_by_token(db, seat_token)
+            if seat is None:
+                raise ProtocolError("unauthorized", "unknown seat: join the contest again")
+            title = self._title(seat.code)
+            return Client(
+                f"team:{seat.team}",
+                seat.code,
+                title,
+                seat.team,
+                f"m{seat.player_id}",
+                seat.player_name,
+            )
+        code = fields.get("contest")
+        if not isinstance(code, str) or len(code) > 16:
+            raise ProtocolError("unknown_contest", "give the contest code")
+        title = self._title(code)
+        code = code.strip().upper()
+        if role == "host":
+            if not logged_in_host:
+                raise ProtocolError("unauthorized", "log in as the host first")
+        elif role == "screen":
+            if fields.get("key") != self._screen_key(code):
+                raise ProtocolError("unauthorized", "wrong screen key")
+        elif role != "audience":
+            raise ProtocolError("bad_payload", "role must be host, screen, team or audience")
+        return Client(str(role), code, title)
+
+    def _title(self, code: str) -> str:
+        with self.service.sessions() as db:
+            row = contest_by_code(db, code)
+        if row is None:
+            raise ProtocolError("unknown_contest", f"no contest with code {code!r}")
+        return row.title
+
+    def _screen_key(self, code: str) -> str:
+        with self.service.sessions() as db:
+            row = contest_by_code(db, code)
+        return row.screen_key if row is not None else ""
+
+    def run(self, sid: str, make: CommandFactory) -> dict[str, Any]:
+        """Execute a command for a client and describe the outcome as an ack."""
+        client = self.clients[sid]
+        try:
+            outcome = self.service.execute(client.code, make)
+        except ContestError as error:
+            return {"ok": False, "code": "refused", "message": str(error)}
+        if outcome.ignored is not None:
+            return {"ok": True, "ignored": outcome.ignored, "seq": outcome.seq}
+        return {"ok": True, "seq": outcome.seq}
+
+    def buzz(self, sid: str, payload: Any) -> dict[str, Any]:
+        """A team's buzz: log the device's clock samples first (compensated mode), then it."""
+        client = self.team_client(sid)
+        if not self.buzzes.allow(sid):
+            raise ProtocolError("rate_limited", "more than 5 buzzes a second from this device")
+        shown, pressed = team_buzz_times(payload)
+        team, player = client.team or "", client.player
+        live = self.service.live(client.code)
+        assert live is not None
+        state = live.state
+        samples = self.clocks.samples(sid)[:4]
+        compensated = state.round is not None and state.round_rules().fairness == "compensated"
+        if compensated and samples and self.synced.get((client.code, team)) != samples:
+            ack = self.run(sid, lambda at: SyncClock(at=at, team=team, samples=samples))
+            if ack["ok"]:
+                self.synced[(client.code, team)] = samples
+        return self.run(
+            sid,
+            lambda at: Buzz(at=at, team=team, player=player, shown_ms=shown, pressed_ms=pressed),
+        )
+
+    def team_client(self, sid: str) -> Client:
+        """The connection's client, which must be a team device."""
+        client = self.clients.get(sid)
+        if client is None or client.team is None:
+            raise ProtocolError("not_permitted", "only a team device may send this")
+        return client
+
+    def host_client(self, sid: str) -> Client:
+        """The connection's client, which must be the host."""
+        client = self.clients.get(sid)
+        if client is None or client.role != "host":
+            raise ProtocolError("not_permitted", "only the host may send this")
+        return client
+
+    def ping_loop(self) -> None:
+        """Ping every team device every 2 s so each has fresh clock samples when it buzzes."""
+        while True:
+            self.socketio.sleep(PING_EVERY_S)
+            for sid, client in list(self.clients.items()):
+                if client.team is not None:
+                    self.ping(sid)
+
+    def ping(self, sid: str) -> None:
+        """Send one clock ping; the device's ack becomes a sample."""
+        ping_id = self.clocks.ping_sent(sid, now_ms())
+
+        def pong(reply: Any = None) -> None:
+            if isinstance(reply, dict):
+                self.clocks.pong(sid, reply.get("id"), reply.get("client_ms"), now_ms())
+
+        self.socketio.emit("clock", {"id": ping_id, "server_ms": now_ms()}, to=sid, callback=pong)
+
+    def first_pings(self, sid: str) -> None:
+        """A quick burst of pings after connecting, so a fresh device is synced at once."""
+        for _ in range(FIRST_PINGS):
+            if sid not in self.clients:
+                return
+            self.ping(sid)
+            self.socketio.sleep(0.2)
+
+    def tick_loop(self) -> None:
+        """Fire due timers every 100 ms and mark the server alive every second."""
+        beats = 0
+        while True:
+            self.socketio.sleep(0.1)
+            try:
+                self.service.tick()
+                beats += 1
+                if beats % 10 == 0:
+                    self.service.mark_alive()
+            except Exception:  # a timer fault must not stop the timers of other contests
+                log.exception("timer tick failed")
+
+
+def guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Turn every refusal or fault of a handler into an ack; nothing escapes to the transport."""
+
+    def wrapper(*args: Any) -> dict[str, Any]:
+        try:
+            return handler(*args)
+        except ProtocolError as error:
+            return error.as_ack()
+        except Exception:
+            log.exception("socket handler %s failed", handler.__name__)
+            return {"ok": False, "code": "internal", "message": "server fault; nothing changed"}
+
+    wrapper.__name__ = handler.__name__
+    return wrapper
+
+
+def register(socketio: SocketIO, hub: Hub) -> None:
+    """Attach the protocol's handlers to ``socketio``."""
+
+    def on_connect(auth: Any = None) -> None:
+        try:
+            client = hub.authenticate(auth, bool(session.get("host")))
+        except ProtocolError as error:
+            raise ConnectionRefusedError({"code": error.code, "message": error.message}) from None
+        sid = request.sid  # type: ignore[attr-defined]
+        hub.clients[sid] = client
+        join_room(client.room)
+        socketio.emit("snapshot", hub.snapshot(client), to=sid)
+        if client.team is not None:
+            socketio.start_background_task(hub.first_pings, sid)
+
+    def on_disconnect(*_reason: Any) -> None:
+        sid = request.sid  # type: ignore[attr-defined]
+        hub.clients.pop(sid, None)
+        hub.clocks.forget(sid)
+        hub.buzzes.forget(sid)
+        hub.events.forget(sid)
+
+    def limited(sid: str) -> None:
+        if not hub.events.allow(sid):
+            raise ProtocolError("rate_limited", "more than 20 events a second from this device")
+
+    def on_command(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        client = hub.host_client(sid)
+        live = hub.service.live(client.code)
+        assert live is not None
+        return hub.run(sid, host_command(payload, list(live.state.totals)))
+
+    def on_local_buzz(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        client = hub.host_client(sid)
+        team = checked_payload(payload, ("team",)).get("team")
+        live = hub.service.live(client.code)
+        assert live is not None
+        if not isinstance(team, str) or team not in live.state.totals:
+            raise ProtocolError("bad_payload", "'team' must be a team of this contest")
+        return hub.run(sid, lambda at: Buzz(at=at, team=team))
+
+    def on_buzz(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        return hub.buzz(sid, payload)
+
+    def on_answer(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        client = hub.team_client(sid)
+        return hub.run(sid, team_answer(payload, client.team or "", client.player or ""))
+
+    def on_pass(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        client = hub.team_client(sid)
+        checked_payload(payload, ())
+        team = client.team or ""
+        return hub.run(sid, lambda at: PassQuestion(at=at, team=team))
+
+    def on_choose_tier(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        client = hub.team_client(sid)
+        return hub.run(sid, team_tier(payload, client.team or ""))
+
+    def on_error(error: Exception) -> dict[str, Any]:
+        log.error("unhandled socket error: %r", error)
+        return {"ok": False, "code": "internal", "message": "server fault; nothing changed"}
+
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
+    for name, handler in (
+        ("command", on_command),
+        ("local_buzz", on_local_buzz),
+        ("buzz", on_buzz),
+        ("answer", on_answer),
+        ("pass", on_pass),
+        ("choose_tier", on_choose_tier),
+    ):
+        socketio.on_event(name, guarded(handler))
+    socketio.on_error_default(on_error)

@@ -169,7 +169,8 @@ def _serve(args: argparse.Namespace) -> int:
     password = ensure_host_password(sessions)
     if password is not None:
         print(f"host password (shown once; change it with 'quiz admin set-password'): {password}")
-    app = create_app({"DATABASE_URL": url, "ASYNC_MODE": args.async_mode})
+    public_url = args.public_url or os.environ.get("QUIZ_PUBLIC_URL")
+    app = create_app({"DATABASE_URL": url, "ASYNC_MODE": args.async_mode, "PUBLIC_URL": public_url})
     recovered = start_background(app)
     if recovered:
         print(f"resumed after a restart: {', '.join(recovered)}")
@@ -251,6 +252,13 @@ def build_parser() -> argparse.ArgumentParser:
     server = add("serve", _serve, "run the server (imports the bundled banks on first start)")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on")
     server.add_argument("--port", type=int, default=5000, help="port to listen on")
+    server.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address phones use to reach this laptop, e.g. http://192.168.1.20:5000 "
+        "(for the join link and QR code; default: QUIZ_PUBLIC_URL, else the address the "
+        "host's browser used)",
+    )
     server.add_argument(
         "--async-mode",
         default="threading",

@@ -47,6 +47,7 @@ def view(state: ContestState, role: str) -> dict[str, Any]:
         "phase": state.phase,
         "phase_name": state.phase_name(),
         "paused": state.paused_at is not None,
+        "paused_at": state.paused_at,
         "teams": [{"id": t.id, "name": t.name} for t in (state.rules.teams if state.rules else ())],
         "standings": [to_plain(standing) for standing in table],
         "standings_frozen": state.frozen_at is not None,
@@ -136,6 +137,7 @@ def _play_view(state: ContestState, play: Play, host: bool, team: str | None) ->
         ),
         "style": play.style,
         "step": play.step,
+        "revealed_to_all": play.question_id in state.revealed,
         "teams": list(play.teams),
         "answering": list(play.answering),
         "value": play.value,
@@ -180,6 +182,9 @@ def _round_view(
         "fouls": dict(round_state.fouls),
         "barred": list(round_state.barred),
         "fairness": rules.fairness,
+        "answer_input": rules.answer_input,
+        "allow_pass": rules.allow_pass,
+        "require_prompt": rules.require_prompt,
     }
     if round_state.kind == "risk":
         on_turn = round_state.turn < len(round_state.order)

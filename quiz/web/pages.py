@@ -73,8 +73,10 @@ def api_error(code: str, message: str, status: int = 400) -> tuple[Response, int
 
 
 def join_url(code: str) -> str:
-    """The address phones open to join, as seen from the requesting device's network."""
-    return f"{request.host_url}join/{code}"
+    """The address phones open to join: PUBLIC_URL when set (the laptop's LAN address), else
+    the address the requesting browser used."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return f"{base.rstrip('/')}/join/{code}"
 
 
 @pages.get("/")
@@ -295,7 +297,14 @@ def api_contest(code: str) -> Response | tuple[Response, int]:
             "title": contest.title,
             "status": contest.status,
             "teams": [
-                {"id": t.id, "name": t.name, "members": len(members.get(t.id, []))} for t in teams
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "members": len(members.get(t.id, [])),
+                    # Members' names are for the host only; anyone may see how many joined.
+                    **({"member_names": members.get(t.id, [])} if session.get("host") else {}),
+                }
+                for t in teams
             ],
         }
     )

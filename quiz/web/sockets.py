@@ -273,7 +273,9 @@ def register(socketio: SocketIO, hub: Hub) -> None:
         try:
             client = hub.authenticate(auth, bool(session.get("host")))
         except ProtocolError as error:
-            raise ConnectionRefusedError({"code": error.code, "message": error.message}) from None
+            raise ConnectionRefusedError(
+                error.message, {"code": error.code, "message": error.message}
+            ) from None
         sid = request.sid  # type: ignore[attr-defined]
         hub.clients[sid] = client
         join_room(client.room)

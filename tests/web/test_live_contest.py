@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.live import LiveServer, Recorder, wait_until
+from tests.web.live import LiveServer, Recorder, close_all, wait_until
 
 TEAMS = ["lhasa", "shigatse", "nyingchi", "ngari"]
 SECRET_KEYS = {"answer", "answer_indices", "explanation", "source"}
@@ -48,8 +48,8 @@ def arena(server: LiveServer) -> Any:
         server, {"role": "screen", "contest": code, "key": created["screen_key"]}
     ).connect()
     yield code, host, teams, screen
-    for client in (host, screen, *teams.values()):
-        client.close()
+    close_all(host, screen, *teams.values())
+    host_http.close()
 
 
 def command(host: Recorder, kind: str, **fields: Any) -> dict[str, Any]:

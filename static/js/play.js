@@ -1,0 +1,727 @@
+// The team page: one member's phone. A big buzzer at thumb reach (sent on pointerdown with the
+// device's shown/pressed times), the question, answer input where the round asks for it, the
+// team's score and rank, and clear states: waiting, armed, locked out, foul, your turn,
+// answered, barred.
+
+import { t, label, onLangChange } from "./i18n.js";
+import {
+  h, keyed, connectArena, ServerClock, PauseTracker, everyTick, toast, errorText, localize,
+  questionTextNodes, teamName, signed, roundLabel, sound, secondsText, LETTERS, unlockAudioOnGesture,
+} from "./common.js";
+import { renderStandings, renderPodium } from "./standings.js";
+
+const storage = {
+  get(key) { try { return localStorage.getItem(key); } catch { return null; } },
+  del(key) { try { localStorage.removeItem(key); } catch { /* ignore */ } },
+};
+
+const els = {
+  team: document.getElementById("play-team"),
+  player: document.getElementById("play-player"),
+  score: document.getElementById("play-score"),
+  scoreNum: document.getElementById("play-score-num"),
+  rank: document.getElementById("play-rank"),
+  status: document.getElementById("play-status"),
+  q: document.getElementById("play-q"),
+  action: document.getElementById("play-action"),
+};
+
+const clock = new ServerClock();
+const pause = new PauseTracker();
+let conn = null;
+let view = null;
+let me = { team: storage.get("leitai.team"), name: storage.get("leitai.name") };
+
+const local = {
+  raceKey: null,
+  armedLocal: null,
+  shownMs: null,
+  visibleArmed: false,
+  flipTimer: null,
+  buzzedKey: null,
+  foulUntil: 0,
+  foulPenalty: 0,
+  drafts: new Map(),
+  submitted: new Set(),
+  judged: new Map(),
+  onPhone: new Set(),
+  busy: false,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+const seat = storage.get("leitai.seat");
+els.team.textContent = storage.get("leitai.team_name") || "";
+els.player.textContent = me.name || "";
+unlockAudioOnGesture();
+
+if (!seat) {
+  showNoSeat(t("play.noseat"));
+} else {
+  conn = connectArena({
+    auth: { role: "team", seat },
+    clock,
+    onSnapshot(msg) {
+      if (msg.me) me = { ...me, ...msg.me };
+      accept(msg.view, null, msg.server_ms);
+    },
+    onUpdate(msg) {
+      accept(msg.view, msg.events, msg.server_ms);
+    },
+    onRefused(error) {
+      if (error.code === "unauthorized" || error.code === "unknown_contest") {
+        const code = storage.get("leitai.contest");
+        storage.del("leitai.seat");
+        showNoSeat(t("play.unauthorized"), code);
+      } else {
+        toast(errorText(error));
+      }
+    },
+  });
+}
+
+function showNoSeat(text, code) {
+  els.status.replaceChildren();
+  els.action.replaceChildren();
+  els.action.className = "play-action";
+  els.q.replaceChildren(h("div.card.noseat",
+    h("p.noseat-text", text),
+    h("a.btn.btn-primary.btn-lg.btn-block", { href: code ? `/join/${encodeURIComponent(code)}` : "/join" },
+      code ? t("play.rejoin") : t("play.join"))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receiving views
+
+function accept(next, events, serverMs) {
+  const receivedAt = Date.now();
+  view = next;
+  pause.observe(view, events, serverMs);
+  trackRace(receivedAt);
+  if (events) react(events);
+  render();
+}
+
+/** A new arming: when does it become visible here (shown_ms), and flip the button then. */
+function trackRace(receivedAt) {
+  const play = view.question;
+  const race = play && play.race;
+  if (!play || play.style !== "race" || !race || race.winner) {
+    if (!race) {
+      local.raceKey = null;
+      clearTimeout(local.flipTimer);
+    }
+    return;
+  }
+  const key = `${play.question.id}:${race.armed_at}`;
+  if (key === local.raceKey) return;
+  local.raceKey = key;
+  local.armedLocal = Math.round(clock.toLocal(race.armed_at));
+  local.shownMs = Math.max(receivedAt, local.armedLocal);
+  clearTimeout(local.flipTimer);
+  const wait = local.armedLocal - Date.now();
+  local.visibleArmed = wait <= 0;
+  if (!local.visibleArmed) {
+    local.flipTimer = setTimeout(() => {
+      local.visibleArmed = true;
+      paintBuzzer();
+    }, wait);
+  }
+}
+
+function react(events) {
+  for (const ev of events) {
+    if (ev.team !== me.team) continue;
+    if (ev.kind === "FoulCommitted") {
+      local.foulUntil = Date.now() + 3500;
+      local.foulPenalty = ev.penalty;
+      vibrate([200, 80, 200]);
+      sound.foul();
+      setTimeout(render, 3600);
+    } else if (ev.kind === "AnswerJudged") {
+      local.judged.set(ev.question_id, { correct: ev.correct, delta: ev.delta, by: ev.by });
+      vibrate(ev.correct ? [60, 40, 60] : 300);
+      if (ev.correct) sound.correct(); else sound.wrong();
+      bigMark(ev.correct, ev.delta);
+    } else if (ev.kind === "JudgementUndone") {
+      local.judged.delete(ev.question_id);
+    }
+  }
+}
+
+function vibrate(pattern) {
+  try { if (navigator.vibrate) navigator.vibrate(pattern); } catch { /* ignore */ }
+}
+
+function bigMark(correct, delta) {
+  for (const old of document.querySelectorAll(".big-mark")) old.remove();
+  const quick = !!(view && view.round && view.round.rapid);
+  const mark = h(`div.big-mark.${correct ? "is-right" : "is-wrong"}${quick ? ".is-quick" : ""}`,
+    h("span.big-mark-sign", correct ? "✓" : "✗"),
+    delta ? h("span.big-mark-delta", signed(delta)) : null);
+  document.body.append(mark);
+  mark.animate([{ opacity: 0, transform: "scale(.6)" }, { opacity: 1, transform: "scale(1)", offset: 0.15 },
+    { opacity: 1, offset: 0.8 }, { opacity: 0 }], { duration: quick ? 700 : 1500, easing: "ease-out" }).onfinish = () => mark.remove();
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the page shows
+
+function myLane() {
+  const rapid = view.round && view.round.rapid;
+  return rapid ? (rapid.lanes || []).find((lane) => lane.team === me.team) || null : null;
+}
+
+/**
+ * Spoken answers are judged by the host. The round view may say so (answer_input); if it does
+ * not, buzzer and tie-break rounds in one hall (arrival fairness) are taken as spoken, and the
+ * player can still switch to answering on the phone.
+ */
+function spokenRound() {
+  const round = view.round;
+  if (!round) return false;
+  if (round.answer_input) return round.answer_input === "spoken";
+  const play = view.question;
+  if (play && local.onPhone.has(play.question.id)) return false;
+  return ["buzzer", "tiebreak"].includes(round.kind) && round.fairness !== "compensated";
+}
+
+/** The "answer on this phone" switch, offered only when the round's input is a guess. */
+function onPhoneSwitch() {
+  const round = view.round;
+  if (!round || round.answer_input || !view.question) return null;
+  const id = view.question.question.id;
+  return h("button.btn.btn-sm.on-phone", {
+    type: "button",
+    onclick: () => { local.onPhone.add(id); render(); },
+  }, t("play.on_phone"));
+}
+
+/** The page's mode: which question, which action panel. */
+function mode() {
+  const phase = view.phase;
+  const round = view.round;
+  const play = view.question;
+  const you = view.you || {};
+  const team = me.team;
+  if (phase === "lobby" || phase === "blank") return { name: "lobby" };
+  if (phase === "finished") return { name: "finished" };
+  if (phase === "between_rounds" || !round) return { name: "between" };
+  if (round.rapid && (round.rapid.lanes || []).length) {
+    const lane = myLane();
+    if (lane && !lane.closed && lane.question) return { name: "rapid", lane, q: lane.question };
+    if (lane && lane.closed) return { name: "rapid-done", lane };
+    const running = (round.rapid.lanes || []).find((l) => !l.closed);
+    return { name: "rapid-other", lane: running };
+  }
+  if (round.kind === "rapid") return { name: "rapid-wait" };
+  if (round.kind === "risk" && round.turn && (!play || play.step === "closed")) {
+    if (round.turn === team) return { name: "risk-choose" };
+    if (!play || !(play.answering || []).includes(team)) return { name: "risk-wait" };
+  }
+  if (!play) return { name: "idle" };
+  const q = play.question;
+  if (play.step === "closed") return { name: "closed", q };
+  if (play.style === "race") {
+    if (you.your_turn && play.step === "answering" && you.can_answer && !spokenRound()) return { name: "answer", q };
+    return { name: "race", q };
+  }
+  const mine = (play.answering || []).includes(team);
+  if (!mine) return { name: "other", q };
+  if (play.style === "parallel" && (play.submitted || []).includes(team)) return { name: "submitted", q };
+  if ((play.tried || []).includes(team)) return { name: "answered", q };
+  if (play.step === "reading") return { name: "prompt", q };
+  if (play.step === "judging") return { name: "judging", q };
+  if (play.step === "answering") return spokenRound() ? { name: "speak", q } : { name: "answer", q };
+  return { name: "other", q };
+}
+
+function render() {
+  if (!view) return;
+  const you = view.you || {};
+  me.team = me.team || you.team;
+  els.team.textContent = teamName(view, me.team);
+  els.player.textContent = me.name || "";
+  els.score.hidden = typeof you.score !== "number";
+  els.scoreNum.textContent = typeof you.score === "number" ? String(you.score) : "";
+  els.rank.textContent = you.rank ? t("play.rankn", { n: you.rank }) : "";
+  document.title = `${teamName(view, me.team)} · ${t("play.title")}`;
+
+  const m = mode();
+  renderStatus(m);
+  renderQuestion(m);
+  renderAction(m);
+  tick();
+}
+
+function renderStatus(m) {
+  const round = view.round;
+  const play = view.question;
+  keyed(els.status, JSON.stringify([document.documentElement.lang, view.phase, round && round.name,
+    play && play.step, play && play.value, view.paused, view.standings_frozen, m.name]), () => [
+    h("span.ps-round", round ? roundLabel(round) : label("phase", view.phase)),
+    play && play.step !== "closed" ? h("span.ps-value", t("w.pts", { n: play.value })) : null,
+    view.paused ? h("span.ps-paused", "‖ " + t("w.paused")) : null,
+    view.standings_frozen ? h("span.ps-frozen", "❄") : null,
+    h("span.ps-timer#play-timer"),
+  ]);
+}
+
+function renderQuestion(m) {
+  const q = m.q || null;
+  const lang = document.documentElement.lang;
+  const judged = q ? local.judged.get(q.id) : null;
+  const key = JSON.stringify([lang, m.name, q && q.id, q && q.revealed, judged,
+    m.name === "finished" || m.name === "between" || m.name === "lobby" || m.name === "idle" ? view.podium : null,
+    m.lane && m.lane.correct, view.round && view.round.turn]);
+  const changed = keyed(els.q, key, () => buildQuestion(m, q, judged));
+  if (["finished", "between", "lobby", "idle", "risk-wait", "risk-choose"].includes(m.name)) {
+    const box = els.q.querySelector(".play-standings");
+    if (box) renderStandings(box, view.standings, { me: me.team, compact: true, limit: 12 });
+  }
+  if (changed) els.q.scrollTop = 0;
+}
+
+function buildQuestion(m, q, judged) {
+  const you = view.you || {};
+  const standingsBox = () => h("div.play-standings");
+  switch (m.name) {
+    case "lobby":
+      return [h("div.play-card.welcome",
+        h("div.welcome-title", (me.title || "")),
+        h("div.welcome-team", teamName(view, me.team)),
+        h("div.welcome-name", me.name || ""),
+        h("div.welcome-msg", t("play.lobby"))), standingsBox()];
+    case "finished":
+    {
+      let podium = null;
+      if (view.podium) {
+        podium = h("div.play-podium");
+        renderPodium(podium, view);
+      }
+      return [h("div.play-card.final",
+        h("div.final-title", t("play.finished")),
+        you.rank ? h("div.final-rank", t("play.rankn", { n: you.rank })) : null),
+      podium, standingsBox()];
+    }
+    case "between":
+      return [h("div.play-card", h("div.card-big", t("play.between"))), standingsBox()];
+    case "idle":
+      return [h("div.play-card", h("div.card-big", t("play.waiting"))), standingsBox()];
+    case "risk-choose":
+      return [h("div.play-card.is-turn", h("div.card-big", t("play.choose_tier"))), standingsBox()];
+    case "risk-wait":
+      return [h("div.play-card", h("div.card-big", t("play.risk_wait", { team: teamName(view, view.round.turn) }))), standingsBox()];
+    case "rapid-wait":
+      return [h("div.play-card", h("div.card-big", t("play.rapid.wait")))];
+    case "rapid-done":
+      return [h("div.play-card", h("div.card-big", t("play.rapid.done", { n: m.lane.correct })))];
+    case "rapid-other":
+      return [h("div.play-card", h("div.card-big",
+        m.lane ? t("play.rapid.other", { team: teamName(view, m.lane.team) }) : t("play.rapid.wait")))];
+    default:
+      break;
+  }
+  if (!q) return [];
+  const lq = localize(q);
+  const showOptions = !["answer", "rapid"].includes(m.name);
+  const nodes = [h("div.pq-meta", label("type", lq.type),
+    m.name === "rapid" ? h("span.pq-rapid", t("screen.correct_n", { n: m.lane.correct })) : null)];
+  nodes.push(h("div.pq", questionTextNodes(lq, "pq-text")));
+  if (showOptions && lq.type !== "fill") {
+    const right = new Set(lq.revealed ? lq.answerIndices : []);
+    nodes.push(h("ol.pq-options", lq.options.map((text, i) => h("li", {
+      class: right.has(i) || (lq.type === "truefalse" && lq.revealed && lq.answerText === text) ? "is-right" : "",
+    }, h("span.pq-letter", lq.type === "truefalse" ? (i ? "✗" : "✓") : LETTERS[i]),
+    h("span", text, lq.boOptions && lq.boOptions[i] ? h("span.bo.opt-bo", { lang: "bo" }, lq.boOptions[i]) : null)))));
+  }
+  if (m.name === "closed") {
+    if (judged) {
+      nodes.push(h(`div.pq-result.${judged.correct ? "is-right" : "is-wrong"}`,
+        t(judged.correct ? "play.correct" : "play.wrong", { delta: judged.delta ? signed(judged.delta) : "" })));
+    } else if (view.question && view.question.outcome) {
+      nodes.push(h("div.pq-result", label("outcome", view.question.outcome)));
+    }
+    if (lq.revealed && lq.answerText) {
+      nodes.push(h("div.pq-answer", h("strong", t("play.answer_was")), lq.answerText));
+      if (lq.explanation) nodes.push(h("div.pq-expl", lq.explanation));
+    }
+  }
+  return nodes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The action panel: buzzer, answer input, tier choice, pass
+
+function renderAction(m) {
+  const play = view.question;
+  const round = view.round;
+  const lang = document.documentElement.lang;
+  let key;
+  switch (m.name) {
+    case "race":
+      key = JSON.stringify([lang, "race", play.question.id, play.rebounds]);
+      break;
+    case "answer":
+    case "rapid":
+      key = JSON.stringify([lang, m.name, m.q.id, answerKey(m), local.submitted.has(answerKey(m)), passOffer(m)]);
+      break;
+    case "risk-choose":
+      key = JSON.stringify([lang, m.name, round.tiers]);
+      break;
+    default:
+      key = JSON.stringify([lang, m.name, play && play.step, (view.you || {}).your_turn, passOffer(m),
+        play && play.answering]);
+  }
+  keyed(els.action, key, () => buildAction(m));
+  els.action.className = `play-action mode-${m.name}`;
+  if (m.name === "race") paintBuzzer();
+}
+
+function answerKey(m) {
+  if (m.name === "rapid") return `lane:${m.q.id}:${m.lane.served}`;
+  const play = view.question;
+  return `q:${play.question.id}:${play.rebounds}:${play.step}`;
+}
+
+/** Which pass the team may use now: risk 弃权, rapid 过, the arena defender's token. */
+function passOffer(m) {
+  const round = view.round;
+  const play = view.question;
+  if (!round) return null;
+  if (m.name === "rapid") return "rapid";
+  if (round.kind === "risk" && round.turn === me.team && (m.name === "risk-choose"
+    || (play && play.step !== "closed" && play.step !== "judging" && (play.answering || []).includes(me.team)))) {
+    return "risk";
+  }
+  const arena = round.arena;
+  if (arena && play && arena.defender === me.team && (play.answering || [])[0] === me.team
+    && ["reading", "answering"].includes(play.step) && (arena.passes_left || {})[me.team] > 0) {
+    return "arena";
+  }
+  return null;
+}
+
+function note(text, cls = "") {
+  return h(`div.action-note${cls ? "." + cls : ""}`, text);
+}
+
+function buildAction(m) {
+  const play = view.question;
+  const pass = passOffer(m);
+  const passButton = pass ? h("button.btn.btn-pass", { type: "button", onclick: () => doPass(pass) },
+    t(`play.pass.${pass}`)) : null;
+  switch (m.name) {
+    case "race":
+      return buildBuzzer();
+    case "answer":
+    case "rapid": {
+      const key = answerKey(m);
+      if (local.submitted.has(key) && m.name === "answer") return note(t("play.answered"), "is-done");
+      return [
+        m.name === "answer" && play.style === "race" ? h("div.action-banner.is-won", t("play.buzz.won")) : null,
+        m.name === "answer" && play.style !== "race" ? h("div.action-banner.is-turn", t("play.yourturn")) : null,
+        buildAnswer(m.q, key),
+        passButton,
+      ];
+    }
+    case "speak":
+      return [h("div.action-banner.is-turn", t("play.yourturn")), note(t("play.speak"), "is-turn"), onPhoneSwitch(), passButton];
+    case "prompt":
+      return [note(t("play.wait_prompt"), "is-turn"), passButton];
+    case "submitted":
+      return note(t("play.submitted"), "is-done");
+    case "answered":
+      return note(t("play.answered"), "is-done");
+    case "judging":
+      return note(t("play.judging"), "is-done");
+    case "other": {
+      const who = (play.answering || []).map((id) => teamName(view, id)).join("、");
+      return note(who ? t("play.answering_other", { team: who }) : t("play.notin"));
+    }
+    case "risk-choose":
+      return [h("div.tier-buttons", (view.round.tiers || []).map((tier) =>
+        h("button.tier-button", {
+          type: "button",
+          disabled: !tier.left,
+          onclick: () => chooseTier(tier.points),
+        }, h("span.tier-button-points", String(tier.points)), h("span.tier-button-left", t("w.left", { n: tier.left }))))),
+      passButton];
+    case "closed":
+      return [];
+    default:
+      return [];
+  }
+}
+
+// The buzzer ------------------------------------------------------------------------------------
+
+function buildBuzzer() {
+  const button = h("button.buzzer#buzzer", { type: "button", "aria-live": "polite" },
+    h("span.bz-main"), h("span.bz-sub"));
+  const phoneSwitch = onPhoneSwitch();
+  if (phoneSwitch) phoneSwitch.id = "on-phone";
+  button.addEventListener("pointerdown", onPress);
+  button.addEventListener("keydown", (e) => {
+    if ((e.key === " " || e.key === "Enter") && !e.repeat) onPress(e);
+  });
+  button.addEventListener("contextmenu", (e) => e.preventDefault());
+  return phoneSwitch ? [button, phoneSwitch] : button;
+}
+
+function pressKey() {
+  const play = view.question;
+  if (local.raceKey) return local.raceKey;
+  return `reading:${play.question.id}:${play.rebounds}`;
+}
+
+function buzzerState() {
+  const play = view.question;
+  const you = view.you || {};
+  const team = me.team;
+  const race = play.race;
+  if (you.barred) return { s: "barred" };
+  if (!(play.teams || []).includes(team)) return { s: "notin" };
+  if (Date.now() < local.foulUntil) return { s: "foul" };
+  if (you.locked_out) return { s: "locked" };
+  if (race && race.winner) {
+    if (race.winner === team) return { s: "won" };
+    const mine = (race.ranking || []).find((r) => r.team === team);
+    return { s: "lost", winner: race.winner, margin: mine ? mine.margin_ms : null };
+  }
+  if ((play.tried || []).includes(team)) return { s: "tried" };
+  if (play.step === "closed") return { s: "closed" };
+  if (view.paused) return { s: "paused" };
+  if (play.step === "reading") {
+    return local.buzzedKey === pressKey() ? { s: "sent" } : { s: "ready" };
+  }
+  if (["armed", "collecting"].includes(play.step)) {
+    if (local.buzzedKey === pressKey() || (race && (race.buzzed || []).includes(team))) return { s: "sent" };
+    if (!local.visibleArmed) {
+      return { s: "countdown", n: Math.max(1, Math.ceil((local.armedLocal - Date.now()) / 1000)) };
+    }
+    return { s: "armed" };
+  }
+  if (play.step === "answering" || play.step === "judging") {
+    return (you.your_turn) ? { s: "won" } : { s: "wait" };
+  }
+  return { s: "wait" };
+}
+
+const PRESSABLE = new Set(["ready", "countdown", "armed"]);
+
+function paintBuzzer() {
+  const button = document.getElementById("buzzer");
+  if (!button || !view || !view.question) return;
+  const st = buzzerState();
+  const main = button.querySelector(".bz-main");
+  const sub = button.querySelector(".bz-sub");
+  let mainText = "";
+  let subText = "";
+  switch (st.s) {
+    case "ready": mainText = t("play.buzz.ready"); subText = t("play.buzz.ready.hint"); break;
+    case "countdown": mainText = String(st.n); subText = t("play.buzz.countdown"); break;
+    case "armed": mainText = t("play.buzz.go"); break;
+    case "sent": mainText = t("play.buzz"); subText = t("play.buzz.sent"); break;
+    case "won":
+      mainText = t("play.buzz.won.main"); subText = spokenRound() ? t("play.speak") : t("play.yourturn");
+      break;
+    case "lost":
+      mainText = t("play.buzz.lost", { team: teamName(view, st.winner) });
+      subText = st.margin !== null ? t("play.buzz.lost.by", { ms: st.margin }) : t("play.buzz.nobuzz");
+      break;
+    case "foul": mainText = t("play.foul", { delta: signed(-local.foulPenalty) }); break;
+    case "locked": mainText = t("play.locked"); break;
+    case "barred": mainText = t("play.barred"); break;
+    case "tried": mainText = t("play.tried"); break;
+    case "notin": mainText = t("play.notin"); break;
+    case "paused": mainText = "‖"; subText = t("w.paused"); break;
+    case "closed": mainText = t("play.closed"); break;
+    default: mainText = t("race.waiting");
+  }
+  const cls = `buzzer bz-${st.s}`;
+  if (button.className !== cls) button.className = cls;
+  if (main.textContent !== mainText) main.textContent = mainText;
+  if (sub.textContent !== subText) sub.textContent = subText;
+  button.setAttribute("aria-disabled", PRESSABLE.has(st.s) ? "false" : "true");
+  const phoneSwitch = document.getElementById("on-phone");
+  if (phoneSwitch) phoneSwitch.hidden = !(st.s === "won" && view.question.step === "answering" && spokenRound());
+}
+
+function onPress(event) {
+  if (event.type === "pointerdown" && event.button !== 0) return;
+  event.preventDefault();
+  const pressed = Date.now();
+  if (!view || !view.question) return;
+  const st = buzzerState();
+  if (!PRESSABLE.has(st.s)) return;
+  const key = pressKey();
+  if (local.buzzedKey === key) return;
+  local.buzzedKey = key;
+  const payload = { pressed_ms: pressed };
+  if (local.raceKey && local.shownMs !== null) payload.shown_ms = local.shownMs;
+  vibrate(st.s === "armed" ? 40 : [30, 30, 30]);
+  sound.unlock();
+  sound.click();
+  paintBuzzer();
+  conn.send("buzz", payload).then((ack) => {
+    if (!ack.ok) {
+      toast(errorText(ack));
+      if (local.buzzedKey === key) local.buzzedKey = null;
+      paintBuzzer();
+    } else if (ack.ignored && ack.ignored !== "already buzzed") {
+      toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+    }
+  });
+}
+
+// Answers ---------------------------------------------------------------------------------------
+
+function draftFor(key) {
+  if (!local.drafts.has(key)) local.drafts.set(key, { pick: [], text: "", order: [] });
+  return local.drafts.get(key);
+}
+
+function buildAnswer(q, key) {
+  const lq = localize(q);
+  const draft = draftFor(key);
+  const panel = h("div.answer-panel", { class: `answer-${lq.type}` });
+  const submit = h("button.btn.btn-primary.btn-submit", { type: "button" }, t("play.submit"));
+  const repaint = () => {
+    for (const b of panel.querySelectorAll("[data-index]")) {
+      const i = Number(b.dataset.index);
+      const picked = lq.type === "order" ? draft.order.includes(i) : draft.pick.includes(i);
+      b.classList.toggle("is-picked", picked);
+      b.setAttribute("aria-pressed", picked ? "true" : "false");
+      if (lq.type === "order") {
+        const pos = draft.order.indexOf(i);
+        b.querySelector(".ab-order").textContent = pos >= 0 ? String(pos + 1) : "";
+      }
+    }
+    const seq = panel.querySelector(".order-seq");
+    if (seq) {
+      seq.replaceChildren(...(draft.order.length ? draft.order.map((i, n) =>
+        h("span.order-chip", `${n + 1}. ${LETTERS[i]}`)) : [h("span.muted", t("play.order.hint"))]));
+    }
+    submit.disabled = !ready();
+  };
+  const ready = () => {
+    switch (lq.type) {
+      case "single": case "truefalse": return draft.pick.length === 1;
+      case "multiple": return draft.pick.length >= 1;
+      case "order": return draft.order.length === lq.options.length;
+      case "fill": return draft.text.trim().length > 0;
+      default: return false;
+    }
+  };
+  const response = () => {
+    switch (lq.type) {
+      case "single": return draft.pick[0];
+      case "truefalse": return draft.pick[0] === 0;
+      case "multiple": return [...draft.pick].sort((a, b) => a - b);
+      case "order": return [...draft.order];
+      case "fill": return draft.text.trim().slice(0, 200);
+      default: return null;
+    }
+  };
+
+  if (lq.type === "fill") {
+    const input = h("input.fill-input", {
+      type: "text", maxlength: "200", value: draft.text, autocomplete: "off", autocapitalize: "off",
+      enterkeyhint: "send", placeholder: t("play.fill.placeholder"),
+    });
+    input.addEventListener("input", () => { draft.text = input.value; submit.disabled = !ready(); });
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter" && ready()) submit.click(); });
+    panel.append(input);
+    if (lq.options && lq.options.length) {
+      panel.append(h("div.fill-chips", lq.options.map((text) => h("button.chip-button", {
+        type: "button",
+        onclick: () => { draft.text = String(text); input.value = draft.text; submit.disabled = !ready(); },
+      }, text))));
+    }
+    setTimeout(() => input.focus({ preventScroll: true }), 50);
+  } else {
+    if (lq.type === "multiple") panel.append(h("div.answer-hint", t("play.multi.hint")));
+    if (lq.type === "order") {
+      panel.append(h("div.order-seq"));
+      panel.append(h("div.order-tools",
+        h("button.btn.btn-sm", { type: "button", onclick: () => { draft.order.pop(); repaint(); } }, "↶ " + t("play.order.undo")),
+        h("button.btn.btn-sm", { type: "button", onclick: () => { draft.order = []; repaint(); } }, t("play.order.clear"))));
+    }
+    panel.append(h("div.answer-options", lq.options.map((text, i) => h("button.answer-button", {
+      type: "button",
+      dataset: { index: String(i) },
+      onclick: () => {
+        if (lq.type === "single" || lq.type === "truefalse") draft.pick = [i];
+        else if (lq.type === "multiple") {
+          draft.pick = draft.pick.includes(i) ? draft.pick.filter((x) => x !== i) : [...draft.pick, i];
+        } else if (lq.type === "order" && !draft.order.includes(i)) draft.order.push(i);
+        vibrate(10);
+        repaint();
+      },
+    },
+    h("span.ab-letter", lq.type === "truefalse" ? (i === 0 ? "✓" : "✗") : LETTERS[i]),
+    h("span.ab-text", String(text), lq.boOptions && lq.boOptions[i] ? h("span.bo.opt-bo", { lang: "bo" }, lq.boOptions[i]) : null),
+    lq.type === "order" ? h("span.ab-order") : null))));
+  }
+  submit.addEventListener("click", async () => {
+    if (!ready() || local.busy) {
+      if (!ready()) toast(t("play.choose"), "info", 2000);
+      return;
+    }
+    local.busy = true;
+    submit.disabled = true;
+    const ack = await conn.send("answer", { response: response() });
+    local.busy = false;
+    if (!ack.ok) {
+      toast(errorText(ack));
+      submit.disabled = !ready();
+      return;
+    }
+    if (ack.ignored) toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+    local.submitted.add(key);
+    local.drafts.delete(key);
+    vibrate(20);
+    render();
+  });
+  panel.append(submit);
+  repaint();
+  return panel;
+}
+
+async function doPass(kind) {
+  if (kind !== "rapid" && !confirm(t("play.confirm_pass"))) return;
+  const ack = await conn.send("pass", {});
+  if (!ack.ok) toast(errorText(ack));
+  else if (ack.ignored) toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+}
+
+async function chooseTier(points) {
+  const ack = await conn.send("choose_tier", { points });
+  if (!ack.ok) toast(errorText(ack));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+function tick() {
+  if (!view) return;
+  const timer = document.getElementById("play-timer");
+  if (timer) {
+    const play = view.question;
+    let deadline = play && play.step !== "closed" ? play.deadline : null;
+    const lane = myLane();
+    if (lane && !lane.closed) deadline = lane.ends_at;
+    const race = play && play.race;
+    if (race && !race.winner && play.step === "armed" && !local.visibleArmed) deadline = null;
+    const left = pause.remaining(deadline, clock);
+    timer.textContent = left === null ? "" : `${secondsText(left)}″`;
+    timer.classList.toggle("is-low", left !== null && left <= 5000);
+  }
+  if (view.question && view.question.style === "race") paintBuzzer();
+}
+
+everyTick(tick);
+onLangChange(() => render());
+document.addEventListener("visibilitychange", () => { if (!document.hidden) render(); });

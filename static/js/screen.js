@@ -1,0 +1,71 @@
+// The projector: question (no answer until revealed), countdown, the buzz result with margins,
+// live standings with animated rank changes, the join QR in the lobby and the final podium.
+import { t, onLangChange } from "./i18n.js";
+import {
+  pageData, connectArena, ServerClock, PauseTracker, everyTick, soundToggle, errorText,
+} from "./common.js";
+import { createStage } from "./stage.js";
+import { renderStandings, renderPodium } from "./standings.js";
+import { tieRuleText } from "./watchlib.js";
+
+const data = pageData();
+const clock = new ServerClock();
+const pause = new PauseTracker();
+const screenEl = document.getElementById("screen");
+const stage = createStage(document.getElementById("stage"), {
+  clock, pause, sounds: true, lobby: { code: data.code, joinUrl: data.join_url },
+});
+document.getElementById("sound-slot").append(soundToggle());
+let view = null;
+
+function layout(v) {
+  if (v.phase === "finished" && v.podium) return "podium";
+  if (v.phase === "between_rounds" || v.phase === "finished") return "board";
+  if (v.phase === "lobby" || v.phase === "blank") return "lobby";
+  return "play";
+}
+
+function render(v, events) {
+  view = v;
+  const mode = layout(v);
+  screenEl.className = `screen mode-${mode}${v.paused ? " is-paused" : ""}`;
+  const boardWrap = document.getElementById("board-wrap");
+  boardWrap.hidden = !(mode === "board" || mode === "podium");
+  document.getElementById("stage").hidden = mode === "board" || mode === "podium";
+  const podium = document.getElementById("podium");
+  const board = document.getElementById("board");
+  podium.hidden = mode !== "podium";
+  board.hidden = mode === "podium";
+  document.getElementById("board-title").hidden = mode === "podium";
+  document.getElementById("board-title").textContent =
+    v.phase === "finished" ? t("screen.finished") : `${t("screen.between")} · ${t("screen.standings")}`;
+  if (mode === "podium") renderPodium(podium, v);
+  if (mode === "board") renderStandings(board, v.standings, { bars: true, fouls: true, limit: 16 });
+  else stage.render(v, events);
+  renderStandings(document.getElementById("standings"), v.standings, {
+    bars: true, fouls: true, limit: 12, compact: (v.standings || []).length > 8,
+  });
+  document.getElementById("side-frozen").hidden = !v.standings_frozen;
+  document.getElementById("tie-rule").textContent = tieRuleText(v);
+}
+
+connectArena({
+  auth: { role: "screen", contest: data.code, key: data.key },
+  clock,
+  onSnapshot(msg) {
+    pause.observe(msg.view, null, msg.server_ms);
+    render(msg.view, null);
+  },
+  onUpdate(msg) {
+    pause.observe(msg.view, msg.events, msg.server_ms);
+    render(msg.view, msg.events);
+  },
+  onRefused(error) {
+    const box = document.getElementById("refused");
+    box.textContent = errorText(error);
+    box.hidden = false;
+  },
+});
+
+everyTick(() => stage.tick());
+onLangChange(() => { if (view) render(view, null); });

@@ -1,0 +1,161 @@
+// Live standings with FLIP-animated rank changes and score deltas, and the final podium.
+// Used by the projector screen, the audience page, the one-laptop page and the host console.
+
+import { h, fill, signed } from "./common.js";
+import { t, label } from "./i18n.js";
+
+/**
+ * Render view.standings into `container`, reusing one row per team so that a change of rank
+ * slides the row from its old place to its new one (First, Last, Invert, Play).
+ * options: {me: team id to highlight, limit: max rows (me always shown), bars: score bars,
+ * fouls: show fouls, compact: smaller rows}
+ */
+export function renderStandings(container, standings, options = {}) {
+  const rows = container._rows || (container._rows = new Map());
+  const scores = container._scores || (container._scores = new Map());
+  container.classList.add("standings");
+  container.classList.toggle("standings-compact", !!options.compact);
+
+  let list = standings || [];
+  if (options.limit && list.length > options.limit) {
+    const top = list.slice(0, options.limit);
+    const mine = list.find((s) => s.team === options.me);
+    if (mine && !top.includes(mine)) top[top.length - 1] = mine;
+    list = top;
+  }
+
+  // First: where every row is now.
+  const before = new Map();
+  for (const [team, row] of rows) before.set(team, row.getBoundingClientRect().top);
+
+  const values = list.map((s) => s.score);
+  const high = Math.max(1, ...values);
+  const low = Math.min(0, ...values);
+  const seen = new Set();
+  for (const s of list) {
+    seen.add(s.team);
+    let row = rows.get(s.team);
+    if (!row) {
+      row = h("div.st-row", { dataset: { team: s.team } },
+        h("span.st-rank"), h("span.st-main", h("span.st-name"), h("span.st-bar", h("span.st-fill"))),
+        h("span.st-fouls"), h("span.st-score"));
+      rows.set(s.team, row);
+    }
+    row.classList.toggle("is-me", s.team === options.me);
+    row.classList.toggle("is-first", s.rank === 1);
+    row.querySelector(".st-rank").textContent = String(s.rank);
+    const name = row.querySelector(".st-name");
+    name.textContent = s.name || s.team;
+    if (s.tie_broken_by && s.tie_broken_by !== "seat order") {
+      name.append(h("small.st-tie", label("tie", s.tie_broken_by)));
+    }
+    const bar = row.querySelector(".st-bar");
+    bar.hidden = !options.bars;
+    if (options.bars) {
+      const fraction = (s.score - low) / (high - low || 1);
+      row.querySelector(".st-fill").style.width = `${Math.max(2, Math.round(fraction * 100))}%`;
+    }
+    const fouls = row.querySelector(".st-fouls");
+    fouls.textContent = options.fouls && s.fouls ? `⚠${s.fouls}` : "";
+    fouls.title = t("w.fouls");
+    const scoreEl = row.querySelector(".st-score");
+    const previous = scores.get(s.team);
+    if (previous !== undefined && previous !== s.score) {
+      animateNumber(scoreEl, previous, s.score);
+      popDelta(row, s.score - previous);
+    } else {
+      scoreEl.textContent = String(s.score);
+    }
+    scores.set(s.team, s.score);
+  }
+  for (const [team, row] of rows) {
+    if (!seen.has(team)) {
+      row.remove();
+      rows.delete(team);
+      scores.delete(team);
+    }
+  }
+
+  // Last: put rows in the new order.
+  list.forEach((s, index) => {
+    const row = rows.get(s.team);
+    if (container.children[index] !== row) container.insertBefore(row, container.children[index] || null);
+  });
+
+  // Invert and play.
+  for (const [team, row] of rows) {
+    const old = before.get(team);
+    if (old === undefined) {
+      row.animate([{ opacity: 0, transform: "translateX(-2rem)" }, { opacity: 1, transform: "none" }],
+        { duration: 400, easing: "ease-out" });
+      continue;
+    }
+    const dy = old - row.getBoundingClientRect().top;
+    if (Math.abs(dy) < 1) continue;
+    row.animate([{ transform: `translateY(${dy}px)` }, { transform: "translateY(0)" }],
+      { duration: 700, easing: "cubic-bezier(.2,.8,.2,1)" });
+    if (dy > 0) row.animate([{ boxShadow: "0 0 0 4px var(--up)" }, { boxShadow: "0 0 0 0 transparent" }],
+      { duration: 1400 });
+  }
+}
+
+function animateNumber(el, from, to) {
+  const start = performance.now();
+  const duration = 700;
+  const step = (now) => {
+    const k = Math.min(1, (now - start) / duration);
+    const eased = 1 - (1 - k) ** 3;
+    el.textContent = String(Math.round(from + (to - from) * eased));
+    if (k < 1) requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}
+
+function popDelta(row, delta) {
+  const chip = h(`span.st-delta.${delta > 0 ? "up" : "down"}`, signed(delta));
+  row.append(chip);
+  chip.animate([
+    { opacity: 0, transform: "translateY(0.5em) scale(.8)" },
+    { opacity: 1, transform: "translateY(-0.2em) scale(1.1)", offset: 0.2 },
+    { opacity: 1, transform: "translateY(-0.4em) scale(1)", offset: 0.8 },
+    { opacity: 0, transform: "translateY(-1.2em) scale(1)" },
+  ], { duration: 2200, easing: "ease-out" }).onfinish = () => chip.remove();
+  row.classList.remove("flash-up", "flash-down");
+  void row.offsetWidth;
+  row.classList.add(delta > 0 ? "flash-up" : "flash-down");
+}
+
+/**
+ * The final podium: view.podium is the ranking (team ids) revealed by RevealPodium.
+ * Places 2, 1, 3 stand on blocks and rise one after another; the rest are listed below.
+ */
+export function renderPodium(container, view) {
+  const key = JSON.stringify(view.podium);
+  if (container.dataset.podium === key) return;
+  container.dataset.podium = key;
+  const byTeam = new Map((view.standings || []).map((s) => [s.team, s]));
+  const name = (id) => (view.teams || []).find((x) => x.id === id)?.name || id;
+  const places = view.podium || [];
+  const block = (id, place) => {
+    if (!id) return h("div.podium-slot.empty");
+    const s = byTeam.get(id);
+    return h(`div.podium-slot.place-${place}`,
+      h("div.podium-name", name(id)),
+      h("div.podium-score", s ? String(s.score) : ""),
+      h("div.podium-block", h("span.podium-place", String(place))));
+  };
+  const stage = h("div.podium-stage", { class: places.length < 3 ? `podium-${places.length}` : "" },
+    places.length > 1 ? block(places[1], 2) : null, block(places[0], 1), places.length > 2 ? block(places[2], 3) : null);
+  const rest = places.slice(3).map((id, i) =>
+    h("li", h("span.rest-place", t("screen.place", { n: i + 4 })), h("span.rest-name", name(id)),
+      h("span.rest-score", byTeam.get(id) ? String(byTeam.get(id).score) : "")));
+  fill(container, h("h2.podium-title", t("screen.podium")), stage,
+    rest.length ? h("ol.podium-rest", rest) : null);
+  const order = [3, 2, 1];
+  order.forEach((place, i) => {
+    const slot = stage.querySelector(`.place-${place}`);
+    if (!slot) return;
+    slot.animate([{ opacity: 0, transform: "translateY(40%)" }, { opacity: 1, transform: "none" }],
+      { duration: 900, delay: 600 + i * 1100, easing: "cubic-bezier(.2,.8,.2,1)", fill: "backwards" });
+  });
+}

@@ -1,0 +1,44 @@
+// The audience page: big live standings, the current question and the buzz result.
+import { t, label, onLangChange } from "./i18n.js";
+import { pageData, connectArena, ServerClock, PauseTracker, everyTick, errorText, roundLabel } from "./common.js";
+import { createStage } from "./stage.js";
+import { renderStandings, renderPodium } from "./standings.js";
+import { tieRuleText } from "./watchlib.js";
+
+const data = pageData();
+const clock = new ServerClock();
+const pause = new PauseTracker();
+const stage = createStage(document.getElementById("stage"), {
+  clock, pause, compact: true,
+  lobby: { code: data.code, joinUrl: `${location.origin}/join/${data.code}` },
+});
+let view = null;
+
+function render(v, events) {
+  view = v;
+  document.getElementById("watch-round").textContent = v.round ? roundLabel(v.round) : label("phase", v.phase);
+  const podium = document.getElementById("podium");
+  podium.hidden = !v.podium;
+  if (v.podium) renderPodium(podium, v);
+  const showStage = v.phase === "round" || v.phase === "lobby";
+  document.getElementById("stage").hidden = !showStage;
+  document.getElementById("watch").classList.toggle("no-stage", !showStage);
+  if (showStage) stage.render(v, events);
+  renderStandings(document.getElementById("standings"), v.standings, { bars: true, fouls: true });
+  document.getElementById("watch-frozen").hidden = !v.standings_frozen;
+  document.getElementById("tie-rule").textContent = tieRuleText(v);
+}
+
+connectArena({
+  auth: { role: "audience", contest: data.code },
+  clock,
+  onSnapshot(msg) { pause.observe(msg.view, null, msg.server_ms); render(msg.view, null); },
+  onUpdate(msg) { pause.observe(msg.view, msg.events, msg.server_ms); render(msg.view, msg.events); },
+  onRefused(error) {
+    const box = document.getElementById("refused");
+    box.textContent = errorText(error);
+    box.hidden = false;
+  },
+});
+everyTick(() => stage.tick());
+onLangChange(() => { if (view) render(view, null); });

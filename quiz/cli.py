@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from quiz.banks.export import bank_to_yaml
 from quiz.banks.loader import FileReport, UsageError, validate_paths
 from quiz.engine.questions import QUESTION_TYPES
+from quiz.entry import ASYNC_MODES, DEFAULT_ASYNC_MODE
 from quiz.resources import bundled_banks_dir
 from quiz.storage.bank_repo import ImportResult, bank_summaries, import_bank, load_bank
 from quiz.storage.db import database_url, make_engine, migrate, session_factory
@@ -261,8 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument(
         "--async-mode",
-        default="threading",
-        choices=["threading", "gevent"],
+        default=os.environ.get("QUIZ_ASYNC_MODE") or DEFAULT_ASYNC_MODE,
+        choices=ASYNC_MODES,
         help="how the server handles many connections (see docs/performance.md)",
     )
     admin = commands.add_parser("admin", help="server administration")

@@ -109,9 +109,9 @@ def buzz(state: ContestState, command: Buzz) -> Result:
         reaction_ms=reaction,
         claim_ms=claim,
     )
-    race = evolve(race, buzzes=(*race.buzzes, record), buzzed=(*race.buzzed, team))
     if play.step in ("answering", "judging"):
         return _trail(state, play, race, record)
+    race = evolve(race, buzzes=(*race.buzzes, record), buzzed=(*race.buzzed, team))
     accepted = BuzzAccepted(at=at, team=team, player=command.player, reaction_ms=reaction)
     if rules.fairness == "arrival":
         state, decided = decide(with_play(state, evolve(play, race=race)), at)
@@ -222,13 +222,22 @@ def _foul(state: ContestState, play: Play, team: str, at: int) -> Result:
 
 
 def _trail(state: ContestState, play: Play, race: Race, record: BuzzRecord) -> Result:
-    """A buzz after the decision: kept for the screen with its margin behind the winner."""
+    """A buzz after the decision: kept for the screen with its margin behind the winner.
+
+    The race is copied once with the buzz and its ranking entry: this is the path a crowd of
+    late buzzers takes, so it is the engine's hottest.
+    """
     winner = race.ranking[0]
     if record.reaction_ms is not None and winner.reaction_ms is not None:
         margin = record.reaction_ms - winner.reaction_ms
     else:
         margin = record.at - (race.winner_at if race.winner_at is not None else record.at)
     ranked = RankedBuzz(team=record.team, margin_ms=margin, reaction_ms=record.reaction_ms)
-    race = evolve(race, ranking=(*race.ranking, ranked))
+    race = evolve(
+        race,
+        buzzes=(*race.buzzes, record),
+        buzzed=(*race.buzzed, record.team),
+        ranking=(*race.ranking, ranked),
+    )
     state = with_play(state, evolve(play, race=race))
     return state, [BuzzTrailed(at=record.at, team=record.team, margin_ms=margin)]

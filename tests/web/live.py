@@ -76,7 +76,7 @@ class LiveServer:
         self.log_path = self.data_dir / f"server-{time.monotonic_ns()}.log"
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "quiz.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "quiz", "serve", "--port", str(self.port)],
                 env=self.environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,

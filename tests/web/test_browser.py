@@ -1,0 +1,211 @@
+"""Real browsers on one contest: the host console, the projector and two team phones, each in a
+browser context of its own, play a 抢答 (buzzer) question through the pages' own buttons.
+
+Needs Debian's Chromium and the Python Playwright package (never ``playwright install``):
+``apt-get install chromium fonts-noto-cjk`` and ``pip install playwright``. Without them the test
+skips, or fails when LEITAI_REQUIRE_SERVICES=1. Screenshots go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import need_service
+from tests.web.live import PASSWORD, LiveServer
+
+try:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - the skip (or CI failure) below says what to install
+    HAVE_PLAYWRIGHT = False
+else:
+    HAVE_PLAYWRIGHT = True
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+TIMEOUT_MS = 15_000
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True}
+TEAM_A = ("lhasa", "拉萨支队", "卓玛")
+TEAM_B = ("shigatse", "日喀则支队", "次仁")
+
+
+@dataclass
+class Pages:
+    """The open pages by name, and every console error or uncaught exception they produced."""
+
+    pages: dict[str, Page] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def watch(self, name: str, page: Page) -> Page:
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"{name}: console.{message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.errors.append(f"{name}: uncaught: {error}"))
+        page.on("dialog", lambda dialog: dialog.accept())  # the console's "结束本轮？" confirm
+        page.set_default_timeout(TIMEOUT_MS)
+        self.pages[name] = page
+        return page
+
+    def screenshots(self, moment: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for name, page in self.pages.items():
+            page.screenshot(path=str(ARTIFACTS / f"{moment}-{name}.png"))
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path)
+    live.set_password()
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    if not HAVE_PLAYWRIGHT or not CHROMIUM.exists():
+        missing = "the playwright module" if not HAVE_PLAYWRIGHT else str(CHROMIUM)
+        need_service(
+            "Chromium and Playwright",
+            f"{missing} is missing; to enable the browser test: apt-get install chromium "
+            "fonts-noto-cjk; pip install playwright (do not run `playwright install`: the test "
+            "uses Debian's /usr/bin/chromium)",
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def test_a_buzzer_round_in_four_browsers(own_server: LiveServer, browser: Browser) -> None:
+    server = own_server
+    expect.set_options(timeout=TIMEOUT_MS)
+    http = server.host()
+    created = server.create_contest(http)
+    http.close()
+    code, screen_key = created["code"], created["screen_key"]
+    seen = Pages()
+
+    def open_page(name: str, **options: Any) -> Page:
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+        return seen.watch(name, context.new_page())
+
+    try:
+        # The host logs in through the form and opens the console.
+        host = open_page("host", viewport={"width": 1440, "height": 1000})
+        host.goto(f"{server.url}/login")
+        host.locator("input[name=password]").fill(PASSWORD)
+        host.locator("form.login-card button[type=submit]").click()
+        host.wait_for_url(f"{server.url}/host")
+        host.goto(f"{server.url}/host/{code}")
+        expect(host.locator("#hc-state .phase-lobby")).to_be_visible()
+
+        # The projector, in the lobby with the join code.
+        screen = open_page("screen", viewport={"width": 1600, "height": 900})
+        screen.goto(f"{server.url}/screen/{code}?key={screen_key}")
+        expect(screen.locator("#stage .lobby-code")).to_have_text(code)
+
+        # Two phones join through /join/<code>, each for another team, and land on /play.
+        phones = {}
+        for label, (team, team_name, player) in (("phone-a", TEAM_A), ("phone-b", TEAM_B)):
+            phone = open_page(label, **PHONE)
+            phone.goto(f"{server.url}/join/{code}")
+            phone.locator("#team-buttons .team-button", has_text=team_name).click()
+            phone.locator("#name-input").fill(player)
+            phone.locator("#join-btn").click()
+            phone.wait_for_url(f"{server.url}/play")
+            expect(phone.locator("#play-team")).to_have_text(team_name)
+            expect(phone.locator("#play-player")).to_have_text(player)
+            expect(phone.locator("#play-q .welcome-team")).to_have_text(team_name)
+            phones[team] = phone
+        phone_a, phone_b = phones[TEAM_A[0]], phones[TEAM_B[0]]
+        standing_a = screen.locator(f'#standings .st-row[data-team="{TEAM_A[0]}"] .st-score')
+        expect(standing_a).to_have_text("100")
+
+        # Round 1 (必答) starts and is ended at once; round 2 is the 抢答 round.
+        host.locator('button[data-cmd="StartRound"]').click()
+        expect(host.locator("#hc-state .badge-round")).to_contain_text("必答题")
+        host.locator('button[data-cmd="EndRound"]').click()  # confirm() is accepted
+        expect(host.locator("#hc-state .phase-between_rounds")).to_be_visible()
+        expect(screen.locator("#board-wrap")).to_be_visible()
+        host.locator('button[data-cmd="StartRound"]').click()
+        expect(host.locator("#hc-state .badge-round")).to_contain_text("抢答题")
+        expect(screen.locator("#stage .badge-round")).to_have_text("抢答题")
+
+        # A question (shortcut N), then the buzzers arm after the console's 3-2-1 (shortcut A).
+        host.locator('button[data-cmd="OpenQuestion"]').wait_for()
+        expect(host.locator('button[data-cmd="OpenQuestion"]')).to_be_enabled()
+        host.keyboard.press("n")
+        expect(host.locator("#hc-question .hq-answer strong")).not_to_have_text("—")
+        for phone in (phone_a, phone_b):
+            expect(phone.locator("#buzzer")).to_have_class(re.compile(r"\bbz-ready\b"))
+        expect(host.locator("#arm-seconds")).to_have_value("3")
+        expect(host.locator('button[data-cmd="ArmBuzzers"]')).to_be_enabled()
+        host.keyboard.press("a")
+        for phone in (phone_a, phone_b):
+            expect(phone.locator("#buzzer")).to_have_class(re.compile(r"\bbz-armed\b"))
+        expect(screen.locator("#stage .race-open")).to_be_visible()
+
+        # Phone A taps first, phone B a moment later: real touches, back to back.
+        taps = []
+        for phone in (phone_a, phone_b):
+            box = phone.locator("#buzzer").bounding_box()
+            assert box is not None
+            taps.append((phone, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+        for phone, x, y in taps:
+            phone.touchscreen.tap(x, y)
+
+        # The projector: team A won, team B is shown with its margin.
+        expect(screen.locator("#stage .race-winner-name")).to_have_text(TEAM_A[1])
+        trail = screen.locator("#stage .race-trail li")
+        expect(trail).to_have_count(1)
+        expect(trail.locator(".trail-team")).to_have_text(TEAM_B[1])
+        expect(trail.locator(".trail-ms")).to_have_text(re.compile(r"^\+\d+ ms$"))
+        expect(phone_a.locator("#buzzer")).to_have_class(re.compile(r"\bbz-won\b"))
+        expect(phone_b.locator("#buzzer")).to_have_class(re.compile(r"\bbz-lost\b"))
+        expect(phone_b.locator("#buzzer .bz-main")).to_contain_text(TEAM_A[1])
+        expect(host.locator("#judge-target")).to_contain_text(TEAM_A[1])
+        expect(standing_a).to_have_text("100")
+        seen.screenshots("race")
+
+        # The host judges team A right (shortcut C): 100 -> 110 on the projector and the phone.
+        host.keyboard.press("c")
+        expect(standing_a).to_have_text("110")
+        expect(
+            screen.locator(f'#standings .st-row[data-team="{TEAM_B[0]}"] .st-score')
+        ).to_have_text("100")
+        expect(phone_a.locator("#play-score-num")).to_have_text("110")
+        expect(host.locator("#hc-state .step-closed")).to_be_visible()
+        expect(screen.locator("#stage .q-reveal")).to_be_visible()
+        seen.screenshots("end")
+    except BaseException:
+        if seen.pages:
+            seen.screenshots("failed")
+        print(server.log()[-4000:])
+        raise
+    finally:
+        for page in seen.pages.values():
+            page.context.close()
+
+    assert seen.errors == []

@@ -152,18 +152,23 @@ def seat_by_token(session: Session, token: str) -> Seat | None:
     return Seat(player.id, player.name, team.key, team.name, contest.id, contest.code)
 
 
-def team_members(session: Session, contest_id: int) -> dict[str, list[str]]:
-    """The names of each team's seated members, by team id."""
+def team_members(session: Session, contest_id: int) -> dict[str, list[dict[str, str]]]:
+    """Each team's seated members as {id, name} (the id is the player id buzzes carry)."""
     rows = session.execute(
-        select(TeamRow.key, PlayerRow.name)
+        select(TeamRow.key, PlayerRow.id, PlayerRow.name)
         .join(PlayerRow, PlayerRow.team_id == TeamRow.id)
         .where(TeamRow.contest_id == contest_id)
         .order_by(PlayerRow.id)
     ).all()
-    members: dict[str, list[str]] = {}
-    for team, name in rows:
-        members.setdefault(team, []).append(name)
+    members: dict[str, list[dict[str, str]]] = {}
+    for team, player_id, name in rows:
+        members.setdefault(team, []).append({"id": player_id_of(player_id), "name": name})
     return members
+
+
+def player_id_of(row_id: int) -> str:
+    """The player id a seated member's commands carry in the contest core."""
+    return f"m{row_id}"
 
 
 def get_setting(session: Session, key: str) -> str | None:

@@ -21,7 +21,7 @@ from quiz.engine.commands import Buzz, PassQuestion, SyncClock
 from quiz.engine.errors import ContestError
 from quiz.engine.events import Event
 from quiz.engine.views import events_for, view
-from quiz.storage.contest_repo import contest_by_code, seat_by_token
+from quiz.storage.contest_repo import contest_by_code, player_id_of, seat_by_token
 from quiz.web.clocks import DeviceClocks
 from quiz.web.limits import RateLimiter
 from quiz.web.protocol import (
@@ -134,7 +134,7 @@ class Hub:
                 seat.code,
                 title,
                 seat.team,
-                f"m{seat.player_id}",
+                player_id_of(seat.player_id),
                 seat.player_name,
             )
         code = fields.get("contest")

@@ -15,6 +15,7 @@ const clock = new ServerClock();
 const pause = new PauseTracker();
 let view = null;
 let members = new Map();
+let playerNames = new Map();
 const log = [];
 const pending = new Set();
 
@@ -432,7 +433,7 @@ function raceBlock(v, play) {
           return h("tr",
             h("td", String(b.order + 1)),
             h("td", teamName(v, b.team)),
-            h("td", b.player || "—"),
+            h("td", playerNames.get(b.player) || b.player || "—"),
             h("td", `${b.at - race.armed_at >= 0 ? "+" : ""}${b.at - race.armed_at} ms`),
             h("td", b.claim_ms != null ? `${b.claim_ms} ms` : "—"),
             h("td", b.reaction_ms != null ? `${b.reaction_ms} ms` : "—"),
@@ -446,7 +447,7 @@ function submissionsBlock(v, play) {
     h("h3", t("host.submissions"), ` (${play.submissions.length}/${(play.answering || []).length})`),
     h("table.table.table-dense",
       h("tbody", play.submissions.map((s) => h("tr",
-        h("td", teamName(v, s.team)), h("td.muted", s.player || ""),
+        h("td", teamName(v, s.team)), h("td.muted", playerNames.get(s.player) || s.player || ""),
         h("td", h("strong", responseText(play.question, s.response))),
         h("td.muted.mono", clockTime(s.at)))))));
 }
@@ -486,7 +487,8 @@ async function loadMembers() {
     const response = await fetch(`/api/contests/${encodeURIComponent(data.code)}`);
     if (!response.ok) return;
     const body = await response.json();
-    members = new Map((body.teams || []).map((team) => [team.id, team.members]));
+    members = new Map((body.teams || []).map((team) => [team.id, team.member_names || team.members]));
+    playerNames = new Map((body.teams || []).flatMap((team) => (team.member_names || []).map((m) => [m.id, m.name])));
     if (view) renderTeams(view, true);
   } catch { /* retried later */ }
 }
@@ -634,7 +636,7 @@ if (isLoopbackUrl(data.join_url)) {
 buildControls();
 makeStandingsBox();
 loadMembers();
-setInterval(loadMembers, 10000);
+setInterval(loadMembers, 3000);
 everyTick(tick);
 onLangChange(() => {
   buildControls();

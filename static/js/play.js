@@ -341,7 +341,9 @@ function buildQuestion(m, q, judged) {
       nodes.push(h(`div.pq-result.${judged.correct ? "is-right" : "is-wrong"}`,
         t(judged.correct ? "play.correct" : "play.wrong", { delta: judged.delta ? signed(judged.delta) : "" })));
     } else if (view.question && view.question.outcome) {
-      nodes.push(h("div.pq-result", label("outcome", view.question.outcome)));
+      // Another team's result: say whose it was, so this phone never reads it as its own.
+      const who = (view.question.answering || [])[0];
+      nodes.push(h("div.pq-result", who ? `${teamName(view, who)} · ` : "", label("outcome", view.question.outcome)));
     }
     if (lq.revealed && lq.answerText) {
       nodes.push(h("div.pq-answer", h("strong", t("play.answer_was")), lq.answerText));

@@ -8,6 +8,7 @@ skips, or fails when LEITAI_REQUIRE_SERVICES=1. Screenshots go to test-artifacts
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,14 @@ from tests.conftest import need_service
 from tests.web.live import PASSWORD, LiveServer
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import (
+        Browser,
+        ConsoleMessage,
+        Page,
+        WebSocketRoute,
+        expect,
+        sync_playwright,
+    )
 except ImportError:  # pragma: no cover - the skip (or CI failure) below says what to install
     HAVE_PLAYWRIGHT = False
 else:
@@ -51,14 +59,11 @@ class Pages:
     errors: list[str] = field(default_factory=list)
 
     def watch(self, name: str, page: Page) -> Page:
-        page.on(
-            "console",
-            lambda message: (
-                self.errors.append(f"{name}: console.{message.type}: {message.text}")
-                if message.type == "error"
-                else None
-            ),
-        )
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.errors.append(f"{name}: console.error: {message.text} ({message.location})")
+
+        page.on("console", console)
         page.on("pageerror", lambda error: self.errors.append(f"{name}: uncaught: {error}"))
         page.on("dialog", lambda dialog: dialog.accept())  # the console's "结束本轮？" confirm
         page.set_default_timeout(TIMEOUT_MS)
@@ -66,9 +71,38 @@ class Pages:
         return page
 
     def screenshots(self, moment: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for name, page in self.pages.items():
             page.screenshot(path=str(ARTIFACTS / f"{moment}-{name}.png"))
+
+
+class SlowDownlink:
+    """A phone's Socket.IO traffic from the server, held back while ``holding``: a slow network.
+
+    Phone B taps a moment after phone A; on one machine the server's "A won" would otherwise
+    reach phone B before its tap does, and the page rightly ignores a tap on a decided race.
+    What the page sends goes straight through; what it receives keeps its order.
+    """
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.held: list[tuple[WebSocketRoute, str | bytes]] = []
+
+    def attach(self, page_side: WebSocketRoute) -> None:
+        server_side = page_side.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if self.holding or self.held:
+                self.held.append((page_side, message))
+            else:
+                page_side.send(message)
+
+        server_side.on_message(from_server)
+
+    def release(self) -> None:
+        self.holding = False
+        while self.held:
+            page_side, message = self.held.pop(0)
+            page_side.send(message)
 
 
 @pytest.fixture
@@ -98,7 +132,7 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def test_a_buzzer_round_in_four_browsers(own_server: LiveServer, browser: Browser) -> None:
+def test_a_buzzer_round_in_four_browsers(browser: Browser, own_server: LiveServer) -> None:
     server = own_server
     expect.set_options(timeout=TIMEOUT_MS)
     http = server.host()
@@ -106,9 +140,16 @@ def test_a_buzzer_round_in_four_browsers(own_server: LiveServer, browser: Browse
     http.close()
     code, screen_key = created["code"], created["screen_key"]
     seen = Pages()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink()
 
-    def open_page(name: str, **options: Any) -> Page:
+    downlink_b = SlowDownlink()
+
+    def open_page(name: str, downlink: SlowDownlink | None = None, **options: Any) -> Page:
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+        if downlink is not None:
+            context.route_web_socket(re.compile(r"/socket\.io/"), downlink.attach)
         return seen.watch(name, context.new_page())
 
     try:
@@ -128,8 +169,11 @@ def test_a_buzzer_round_in_four_browsers(own_server: LiveServer, browser: Browse
 
         # Two phones join through /join/<code>, each for another team, and land on /play.
         phones = {}
-        for label, (team, team_name, player) in (("phone-a", TEAM_A), ("phone-b", TEAM_B)):
-            phone = open_page(label, **PHONE)
+        for label, (team, team_name, player), downlink in (
+            ("phone-a", TEAM_A, None),
+            ("phone-b", TEAM_B, downlink_b),
+        ):
+            phone = open_page(label, downlink, **PHONE)
             phone.goto(f"{server.url}/join/{code}")
             phone.locator("#team-buttons .team-button", has_text=team_name).click()
             phone.locator("#name-input").fill(player)
@@ -154,7 +198,6 @@ def test_a_buzzer_round_in_four_browsers(own_server: LiveServer, browser: Browse
         expect(screen.locator("#stage .badge-round")).to_have_text("抢答题")
 
         # A question (shortcut N), then the buzzers arm after the console's 3-2-1 (shortcut A).
-        host.locator('button[data-cmd="OpenQuestion"]').wait_for()
         expect(host.locator('button[data-cmd="OpenQuestion"]')).to_be_enabled()
         host.keyboard.press("n")
         expect(host.locator("#hc-question .hq-answer strong")).not_to_have_text("—")
@@ -167,14 +210,18 @@ def test_a_buzzer_round_in_four_browsers(own_server: LiveServer, browser: Browse
             expect(phone.locator("#buzzer")).to_have_class(re.compile(r"\bbz-armed\b"))
         expect(screen.locator("#stage .race-open")).to_be_visible()
 
-        # Phone A taps first, phone B a moment later: real touches, back to back.
+        # Phone A taps first, phone B a moment later (real touches, back to back), while B's
+        # network is slow to bring it the result.
         taps = []
         for phone in (phone_a, phone_b):
             box = phone.locator("#buzzer").bounding_box()
             assert box is not None
             taps.append((phone, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+        downlink_b.holding = True
         for phone, x, y in taps:
             phone.touchscreen.tap(x, y)
+        expect(phone_b.locator("#buzzer")).to_have_class(re.compile(r"\bbz-sent\b"))
+        downlink_b.release()
 
         # The projector: team A won, team B is shown with its margin.
         expect(screen.locator("#stage .race-winner-name")).to_have_text(TEAM_A[1])
@@ -199,10 +246,10 @@ def test_a_buzzer_round_in_four_browsers(own_server: LiveServer, browser: Browse
         expect(host.locator("#hc-state .step-closed")).to_be_visible()
         expect(screen.locator("#stage .q-reveal")).to_be_visible()
         seen.screenshots("end")
-    except BaseException:
-        if seen.pages:
+    except Exception:
+        with contextlib.suppress(Exception):  # never hide the failure behind a screenshot's
             seen.screenshots("failed")
-        print(server.log()[-4000:])
+        print(f"console errors: {seen.errors}\nthe server's log ends:\n{server.log()[-4000:]}")
         raise
     finally:
         for page in seen.pages.values():

@@ -171,7 +171,15 @@ def _serve(args: argparse.Namespace) -> int:
     if password is not None:
         print(f"host password (shown once; change it with 'quiz admin set-password'): {password}")
     public_url = args.public_url or os.environ.get("QUIZ_PUBLIC_URL")
-    app = create_app({"DATABASE_URL": url, "ASYNC_MODE": args.async_mode, "PUBLIC_URL": public_url})
+    message_queue = args.message_queue or os.environ.get("QUIZ_MESSAGE_QUEUE")
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "ASYNC_MODE": args.async_mode,
+            "PUBLIC_URL": public_url,
+            "MESSAGE_QUEUE": message_queue,
+        }
+    )
     recovered = start_background(app)
     if recovered:
         print(f"resumed after a restart: {', '.join(recovered)}")
@@ -259,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address phones use to reach this laptop, e.g. http://192.168.1.20:5000 "
         "(for the join link and QR code; default: QUIZ_PUBLIC_URL, else the address the "
         "host's browser used)",
+    )
+    server.add_argument(
+        "--message-queue",
+        metavar="URL",
+        help="scale out: a Redis URL (redis://127.0.0.1:6379/0) shared by several server "
+        "processes on one PostgreSQL database (default: QUIZ_MESSAGE_QUEUE, else none)",
     )
     server.add_argument(
         "--async-mode",

@@ -49,7 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
-    service = ContestService(sessions, now_ms)
+    service = ContestService(sessions, now_ms, shared=bool(app.config["MESSAGE_QUEUE"]))
     hub = Hub(socketio, service)
     service.publish = hub.publish
     register(socketio, hub)

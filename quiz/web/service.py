@@ -32,6 +32,7 @@ from quiz.storage import contest_repo
 from quiz.storage.models import ContestRow
 
 SNAPSHOT_EVERY = 200
+ATTEMPTS = 5
 ALIVE_KEY = "alive_at_ms"
 
 
@@ -73,8 +74,13 @@ class ContestService:
         sessions: sessionmaker[Session],
         clock_ms: Callable[[], int],
         publish: Publisher | None = None,
+        *,
+        shared: bool = False,
     ) -> None:
         self.sessions = sessions
+        # With several server processes on one database, another process may have logged
+        # commands this one has not seen: read them before every command and snapshot.
+        self.shared = shared
         self.clock_ms = clock_ms
         self.publish: Publisher = publish or (lambda live, events: None)
         self._contests: dict[str, LiveContest] = {}
@@ -115,7 +121,10 @@ class ContestService:
         if live is None:
             raise LookupError(code)
         with live.lock:
-            for attempt in range(2):
+            for attempt in range(ATTEMPTS):
+                if self.shared or attempt:
+                    with self.sessions() as session:
+                        self._catch_up(session, live)
                 # A contest's clock never runs backwards, even if the server's clock steps back.
                 at = max(self.clock_ms(), live.last_at)
                 command = make(at)
@@ -126,11 +135,9 @@ class ContestService:
                 try:
                     self._record(live, command, state)
                 except IntegrityError:
-                    # Another process logged first: fold its commands in, then try once more.
-                    if attempt:
+                    # Another process logged first: fold its commands in and try again.
+                    if attempt == ATTEMPTS - 1:
                         raise
-                    with self.sessions() as session:
-                        self._catch_up(session, live)
                     continue
                 live.state, live.seq, live.last_at = state, live.seq + 1, command.at
                 self.publish(live, events)
@@ -153,6 +160,9 @@ class ContestService:
         """Fire the due timers of every loaded contest (called about every 100 ms)."""
         now = self.clock_ms()
         for live in list(self._contests.values()):
+            if self.shared:
+                with live.lock, self.sessions() as session:
+                    self._catch_up(session, live)
             due = next_deadline(live.state)
             if due is not None and due <= now:
                 self.execute(live.code, lambda at: Tick(at=at))
@@ -193,6 +203,9 @@ class ContestService:
         if live is None:
             return None
         with live.lock:
+            if self.shared:
+                with self.sessions() as session:
+                    self._catch_up(session, live)
             return live.state, live.seq
 
 

@@ -58,10 +58,9 @@ class LiveServer:
             **os.environ,
             "QUIZ_DATA_DIR": str(self.data_dir),
             "QUIZ_TEMPLATES_DIR": str(TEMPLATES),
-            **self.extra_env,
         }
         env.pop("QUIZ_DATABASE_URL", None)
-        return env
+        return {**env, **self.extra_env}
 
     def set_password(self) -> None:
         subprocess.run(

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 ASYNC_MODES = ("gevent", "threading")
-DEFAULT_ASYNC_MODE = "threading"
+DEFAULT_ASYNC_MODE = "gevent"
 
 
 def async_mode(argv: Sequence[str]) -> str | None:

@@ -38,6 +38,7 @@ from quiz.web.service import ContestService, LiveContest
 
 log = logging.getLogger(__name__)
 PING_EVERY_S = 2.0
+PING_SLICES = 20
 FIRST_PINGS = 5
 
 
@@ -211,21 +212,19 @@ class Hub:
         return client
 
     def ping_loop(self) -> None:
-        """Ping every team device once every 2 s, spread evenly over the 2 s.
+        """Ping every team device once every 2 s, in 20 slices spread over the 2 s.
 
         Pinging every device at once made a burst that delayed any update sent at the same
-        moment (p99 fan-out doubled with 1,000 phones); spread out, pings cost nothing visible.
+        moment (p99 fan-out doubled with 1,000 phones); one sleep per device instead cost
+        twice the idle CPU. Twenty slices keep both small.
         """
         while True:
             devices = [sid for sid, client in list(self.clients.items()) if client.team]
-            if not devices:
-                self.socketio.sleep(PING_EVERY_S)
-                continue
-            gap = PING_EVERY_S / len(devices)
-            for sid in devices:
-                if sid in self.clients:
-                    self.ping(sid)
-                self.socketio.sleep(gap)
+            for start in range(PING_SLICES):
+                for sid in devices[start::PING_SLICES]:
+                    if sid in self.clients:
+                        self.ping(sid)
+                self.socketio.sleep(PING_EVERY_S / PING_SLICES)
 
     def ping(self, sid: str) -> None:
         """Send one clock ping; the device's ack becomes a sample."""

@@ -41,7 +41,7 @@ def test_serve_imports_the_bundled_banks_on_first_start(tmp_path: Path) -> None:
     environment = {**os.environ, "QUIZ_DATA_DIR": str(tmp_path)}
     environment.pop("QUIZ_DATABASE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "quiz.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "quiz", "serve", "--port", str(port)],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

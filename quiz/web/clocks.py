@@ -22,7 +22,9 @@ class DeviceClocks:
 
     def __init__(self) -> None:
         self._samples: dict[str, deque[Sample]] = {}
-        self._pending: dict[tuple[str, int], int] = {}
+        # Send times of unanswered pings, the newest few per device: a device that never
+        # answers must not make the server remember every ping it was sent.
+        self._pending: dict[str, dict[int, int]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -30,7 +32,10 @@ class DeviceClocks:
         """Remember a ping's send time; returns the ping id to send."""
         ping_id = next(self._ids)
         with self._lock:
-            self._pending[(sid, ping_id)] = server_ms
+            pending = self._pending.setdefault(sid, {})
+            pending[ping_id] = server_ms
+            if len(pending) > KEEP:
+                del pending[next(iter(pending))]
         return ping_id
 
     def pong(self, sid: str, ping_id: object, client_ms: object, received_ms: int) -> None:
@@ -38,7 +43,7 @@ class DeviceClocks:
         if not isinstance(ping_id, int) or not isinstance(client_ms, int | float):
             return
         with self._lock:
-            sent = self._pending.pop((sid, ping_id), None)
+            sent = self._pending.get(sid, {}).pop(ping_id, None)
             if sent is None or received_ms < sent:
                 return
             delay = received_ms - sent
@@ -55,5 +60,4 @@ class DeviceClocks:
         """Drop a disconnected device's samples and unanswered pings."""
         with self._lock:
             self._samples.pop(sid, None)
-            for key in [key for key in self._pending if key[0] == sid]:
-                del self._pending[key]
+            self._pending.pop(sid, None)

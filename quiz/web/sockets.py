@@ -129,7 +129,7 @@ class Hub:
                 seat = seat_by_token(db, seat_token)
             if seat is None:
                 raise ProtocolError("unauthorized", "unknown seat: join the contest again")
-            title = self._title(seat.code)
+            title, _ = self._contest(seat.code)
             return Client(
                 f"team:{seat.team}",
                 seat.code,
@@ -141,29 +141,25 @@ class Hub:
         code = fields.get("contest")
         if not isinstance(code, str) or len(code) > 16:
             raise ProtocolError("unknown_contest", "give the contest code")
-        title = self._title(code)
+        title, screen_key = self._contest(code)
         code = code.strip().upper()
         if role == "host":
             if not logged_in_host:
                 raise ProtocolError("unauthorized", "log in as the host first")
         elif role == "screen":
-            if fields.get("key") != self._screen_key(code):
+            if fields.get("key") != screen_key:
                 raise ProtocolError("unauthorized", "wrong screen key")
         elif role != "audience":
             raise ProtocolError("bad_payload", "role must be host, screen, team or audience")
         return Client(str(role), code, title)
 
-    def _title(self, code: str) -> str:
+    def _contest(self, code: str) -> tuple[str, str]:
+        """A contest's title and screen key, in one query; unknown codes are refused."""
         with self.service.sessions() as db:
             row = contest_by_code(db, code)
         if row is None:
             raise ProtocolError("unknown_contest", f"no contest with code {code!r}")
-        return row.title
-
-    def _screen_key(self, code: str) -> str:
-        with self.service.sessions() as db:
-            row = contest_by_code(db, code)
-        return row.screen_key if row is not None else ""
+        return row.title, row.screen_key
 
     def run(self, sid: str, make: CommandFactory) -> dict[str, Any]:
         """Execute a command for a client and describe the outcome as an ack."""

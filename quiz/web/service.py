@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -108,6 +109,11 @@ class ContestService:
         self._catch_up(session, live)
         return live
 
+    def _refresh(self, live: LiveContest) -> None:
+        """Fold in the commands other processes logged since this one last looked."""
+        with self.sessions() as session:
+            self._catch_up(session, live)
+
     @staticmethod
     def _catch_up(session: Session, live: LiveContest) -> None:
         for seq, payload in contest_repo.commands_after(session, live.id, live.seq):
@@ -123,8 +129,7 @@ class ContestService:
         with live.lock:
             for attempt in range(ATTEMPTS):
                 if self.shared or attempt:
-                    with self.sessions() as session:
-                        self._catch_up(session, live)
+                    self._refresh(live)
                 # A contest's clock never runs backwards, even if the server's clock steps back.
                 at = max(self.clock_ms(), live.last_at)
                 command = make(at)
@@ -147,11 +152,12 @@ class ContestService:
     def _record(self, live: LiveContest, command: Command, state: ContestState) -> None:
         with self.sessions.begin() as session:
             contest_repo.append_command(session, live.id, live.seq + 1, command_to_dict(command))
-            row = session.get(ContestRow, live.id)
-            assert row is not None
+            # The status follows from the state, so the row is touched only when it changes.
             status = _status(state)
-            if row.status != status:
-                row.status = status
+            if status != _status(live.state):
+                session.execute(
+                    update(ContestRow).where(ContestRow.id == live.id).values(status=status)
+                )
             if (live.seq + 1) % SNAPSHOT_EVERY == 0:
                 snapshot = json.loads(state_to_json(state))
                 contest_repo.save_snapshot(session, live.id, live.seq + 1, snapshot)
@@ -161,8 +167,8 @@ class ContestService:
         now = self.clock_ms()
         for live in list(self._contests.values()):
             if self.shared:
-                with live.lock, self.sessions() as session:
-                    self._catch_up(session, live)
+                with live.lock:
+                    self._refresh(live)
             due = next_deadline(live.state)
             if due is not None and due <= now:
                 self.execute(live.code, lambda at: Tick(at=at))
@@ -204,8 +210,7 @@ class ContestService:
             return None
         with live.lock:
             if self.shared:
-                with self.sessions() as session:
-                    self._catch_up(session, live)
+                self._refresh(live)
             return live.state, live.seq
 
 

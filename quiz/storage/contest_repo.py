@@ -38,10 +38,12 @@ def create_contest(
     teams: list[tuple[str, str]],
     setup: dict[str, Any],
     question_versions: dict[str, int],
+    purpose: str = "contest",
 ) -> ContestRow:
     """Store a new contest in the lobby with its teams and its first logged command (set-up)."""
     contest = ContestRow(
         code=code,
+        purpose=purpose,
         title=title,
         template=template,
         status="lobby",
@@ -66,9 +68,12 @@ def contest_by_code(session: Session, code: str) -> ContestRow | None:
     ).one_or_none()
 
 
-def list_contests(session: Session) -> list[ContestRow]:
-    """Every contest, newest first."""
-    return list(session.scalars(select(ContestRow).order_by(ContestRow.id.desc())))
+def list_contests(session: Session, purpose: str | None = "contest") -> list[ContestRow]:
+    """Every contest of a purpose ("contest" or "pk"; None for all), newest first."""
+    query = select(ContestRow).order_by(ContestRow.id.desc())
+    if purpose is not None:
+        query = query.where(ContestRow.purpose == purpose)
+    return list(session.scalars(query))
 
 
 def append_command(session: Session, contest_id: int, seq: int, command: dict[str, Any]) -> None:

@@ -119,6 +119,7 @@ class ContestRow(Base):
     question_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     snapshot: Mapped[dict[str, Any] | None]
     snapshot_seq: Mapped[int] = mapped_column(default=0)
+    purpose: Mapped[str] = mapped_column(String(16), default="contest")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 
@@ -190,3 +191,102 @@ class ResultRow(Base):
     answered_at_ms: Mapped[int | None] = mapped_column(BigInteger)
 
     question_version: Mapped[QuestionVersion] = relationship()
+
+
+class UserRow(Base):
+    """A self-test player: a registered account (with a password hash) or a device's guest.
+
+    ``login`` is the name folded for comparison (NFKC, case-folded); guests have none.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str | None] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    detachment: Mapped[str] = mapped_column(Text, default="")
+    brigade: Mapped[str] = mapped_column(Text, default="")
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class SittingRow(Base):
+    """One practice, exam, review, daily challenge or PK match of a user: a fixed question list.
+
+    ``question_versions`` lists the versions asked, in order. ``day`` is set for the daily
+    challenge only, and the unique (user, day) pair allows one attempt a day.
+    """
+
+    __tablename__ = "sittings"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    config: Mapped[dict[str, Any]]
+    question_versions: Mapped[list[Any]]
+    started_ms: Mapped[int] = mapped_column(BigInteger)
+    deadline_ms: Mapped[int | None] = mapped_column(BigInteger)
+    finished_ms: Mapped[int | None] = mapped_column(BigInteger)
+    answered: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+    score: Mapped[int] = mapped_column(default=0)
+    day: Mapped[str | None] = mapped_column(String(10), index=True)
+    contest_code: Mapped[str | None] = mapped_column(String(16))
+
+
+class AttemptRow(Base):
+    """One answer in a sitting; the unique (sitting, position) pair refuses a replayed answer."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("sitting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sittings.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    position: Mapped[int]
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    correct: Mapped[bool]
+    answered_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class ReviewCardRow(Base):
+    """A question in a user's wrong-answer book (Leitner box and due day)."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    box: Mapped[int]
+    due: Mapped[dt.date]
+    reviews: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    mastered: Mapped[bool] = mapped_column(default=False)
+    last_response: Mapped[Any] = mapped_column(JSON, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class DailySetRow(Base):
+    """The daily challenge's questions for one day, fixed by the first request of that day."""
+
+    __tablename__ = "daily_sets"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    question_versions: Mapped[list[Any]]
+
+
+class PkMatchRow(Base):
+    """A 1-v-1 match: the contest that plays it and the user on each side (none for the bot)."""
+
+    __tablename__ = "pk_matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), unique=True)
+    red_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    blue_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    bot_team: Mapped[str | None] = mapped_column(String(16))
+    recorded: Mapped[bool] = mapped_column(default=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -13,6 +14,8 @@ from quiz.resources import resource_dir
 from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.web.auth import session_secret
 from quiz.web.pages import pages, register_errors
+from quiz.web.practice import practice
+from quiz.web.practice_service import PracticeService
 from quiz.web.service import ContestService
 from quiz.web.sockets import Hub, now_ms, register
 
@@ -35,6 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MESSAGE_QUEUE=None,
         VERSION=__version__,
         SESSION_COOKIE_SAMESITE="Lax",
+        # A guest's history is bound to its cookie, so the cookie lasts as long as a year's study.
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(days=365),
     )
     app.config.update(config or {})
     engine = make_engine(app.config["DATABASE_URL"])
@@ -56,7 +61,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["leitai.sessions"] = sessions
     app.extensions["leitai.service"] = service
     app.extensions["leitai.hub"] = hub
+    app.extensions["leitai.practice"] = PracticeService(sessions, now_ms, dt.date.today)
     app.register_blueprint(pages)
+    app.register_blueprint(practice)
     register_errors(app)
     logging.getLogger("quiz").setLevel(logging.INFO)
     return app

@@ -111,6 +111,7 @@ def build_contest(
     reviewed_only: bool = True,
     seed: int | None = None,
     team_names: dict[str, str] | None = None,
+    purpose: str = "contest",
 ) -> CreatedContest:
     """Plan a contest's questions from the banks and store it, ready in the lobby."""
     title = title.strip()
@@ -152,5 +153,6 @@ def build_contest(
             teams=[(team.id, team.name) for team in rules.teams],
             setup=command_to_dict(setup),
             question_versions={qid: versions[qid] for qid in sorted(planned)},
+            purpose=purpose,
         )
         return CreatedContest(contest.code, contest.screen_key)

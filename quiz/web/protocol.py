@@ -173,32 +173,32 @@ def team_answer(payload: Any, team: str, player: str) -> CommandFactory:
     fields = checked_payload(payload, ("response",))
     if "response" not in fields:
         raise ProtocolError("bad_payload", "'response' is required")
-    raw = fields["response"]
-    response: Response
+    response = parse_response(fields["response"])
+    return lambda at: c.SubmitAnswer(at=at, team=team, response=response, player=player)
+
+
+def parse_response(raw: Any) -> Response:
+    """An answer as JSON gives it: an option index (0-7), a list of them, true/false, or text of
+    at most 200 characters."""
     if isinstance(raw, bool):
-        response = raw
-    elif isinstance(raw, int):
+        return raw
+    if isinstance(raw, int):
         if not 0 <= raw < MAX_CHOICES:
             raise ProtocolError("bad_payload", "an option index must be from 0 to 7")
-        response = raw
-    elif isinstance(raw, str):
+        return raw
+    if isinstance(raw, str):
         if len(raw) > MAX_TEXT_ANSWER:
             raise ProtocolError("bad_payload", "a typed answer may be at most 200 characters")
-        response = raw
-    elif (
+        return raw
+    if (
         isinstance(raw, list)
         and len(raw) <= MAX_CHOICES
-        and all(
-            isinstance(item, int) and not isinstance(item, bool) and 0 <= item < MAX_CHOICES
-            for item in raw
-        )
+        and all(type(item) is int and 0 <= item < MAX_CHOICES for item in raw)
     ):
-        response = tuple(raw)
-    else:
-        raise ProtocolError(
-            "bad_payload", "'response' must be an option index, a list of them, true/false or text"
-        )
-    return lambda at: c.SubmitAnswer(at=at, team=team, response=response, player=player)
+        return tuple(raw)
+    raise ProtocolError(
+        "bad_payload", "'response' must be an option index, a list of them, true/false or text"
+    )
 
 
 def team_buzz_times(payload: Any) -> tuple[int | None, int | None]:

@@ -183,7 +183,9 @@ class ContestService:
         the last alive mark and resumed now, so each keeps the time it had left."""
         with self.sessions() as session:
             codes = [
-                row.code for row in contest_repo.list_contests(session) if row.status == "running"
+                row.code
+                for row in contest_repo.list_contests(session, None)
+                if row.status == "running"
             ]
             alive = int(contest_repo.get_setting(session, ALIVE_KEY) or 0)
         recovered = []

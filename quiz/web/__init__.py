@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from typing import Any
 
 from flask import Flask
@@ -14,6 +15,7 @@ from quiz.resources import resource_dir
 from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.web.auth import session_secret
 from quiz.web.pages import pages, register_errors
+from quiz.web.pk import PkArena, PkSettings, register_pk
 from quiz.web.practice import practice
 from quiz.web.practice_service import PracticeService
 from quiz.web.service import ContestService
@@ -40,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         # A guest's history is bound to its cookie, so the cookie lasts as long as a year's study.
         PERMANENT_SESSION_LIFETIME=dt.timedelta(days=365),
+        PK_BOT_AFTER_S=float(os.environ.get("QUIZ_PK_BOT_AFTER_S", "10")),
+        PK_PAUSE_S=float(os.environ.get("QUIZ_PK_PAUSE_S", "3")),
+        PK_BOT_PACE=float(os.environ.get("QUIZ_PK_BOT_PACE", "1")),
     )
     app.config.update(config or {})
     engine = make_engine(app.config["DATABASE_URL"])
@@ -61,7 +66,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["leitai.sessions"] = sessions
     app.extensions["leitai.service"] = service
     app.extensions["leitai.hub"] = hub
-    app.extensions["leitai.practice"] = PracticeService(sessions, now_ms, dt.date.today)
+    practice_service = PracticeService(sessions, now_ms, dt.date.today)
+    settings = PkSettings(
+        bot_after_ms=int(app.config["PK_BOT_AFTER_S"] * 1000),
+        pause_ms=int(app.config["PK_PAUSE_S"] * 1000),
+        bot_pace=app.config["PK_BOT_PACE"],
+    )
+    arena = PkArena(socketio, service, practice_service, settings)
+    hub.practice = arena
+    register_pk(socketio, arena, hub.limit)
+    app.extensions["leitai.practice"] = practice_service
+    app.extensions["leitai.pk"] = arena
     app.register_blueprint(pages)
     app.register_blueprint(practice)
     register_errors(app)
@@ -70,10 +85,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def start_background(app: Flask) -> list[str]:
-    """Resume running contests after a restart, then run the timers and clock pings."""
+    """Resume running contests and PK matches after a restart, then run the timers, the clock
+    pings and the PK host."""
     service: ContestService = app.extensions["leitai.service"]
     hub: Hub = app.extensions["leitai.hub"]
+    arena: PkArena = app.extensions["leitai.pk"]
     recovered = service.recover()
+    arena.recover()
     hub.socketio.start_background_task(hub.tick_loop)
+    hub.socketio.start_background_task(arena.loop)
     hub.socketio.start_background_task(hub.ping_loop)
     return recovered

@@ -17,6 +17,7 @@ from quiz.storage.selftest_repo import fold_login
 from quiz.web import accounts, practice_reports
 from quiz.web.accounts import AccountError
 from quiz.web.limits import RateLimiter
+from quiz.web.pk import PkArena
 from quiz.web.practice_service import AlreadyDone, PracticeService, TimeUp
 from quiz.web.protocol import ProtocolError, parse_response
 
@@ -285,3 +286,27 @@ def leaderboard(_user_id: int) -> Answer:
 @user_required
 def history(user_id: int) -> Answer:
     return jsonify(practice_reports.history(service(), user_id)), 200
+
+
+def arena() -> PkArena:
+    """The app's PK queue and matches."""
+    return cast(PkArena, current_app.extensions["leitai.pk"])
+
+
+@practice.get("/api/practice/pk/<code>")
+@user_required
+def pk_summary(user_id: int, code: str) -> Answer:
+    summary = arena().summary(code[:16], user_id)
+    if summary is None:
+        return error("not_found", f"no PK match {code!r} of yours", 404)
+    return jsonify(summary), 200
+
+
+@practice.post("/api/practice/pk/<code>/seat")
+@user_required
+def pk_seat(user_id: int, code: str) -> Answer:
+    body(())
+    seat = arena().rejoin(code[:16], user_id)
+    if seat is None:
+        return error("not_found", f"no running PK match {code!r} of yours", 404)
+    return jsonify(seat), 200

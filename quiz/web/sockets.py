@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
@@ -73,6 +73,16 @@ class Client:
         }
 
 
+class PracticeRoom(Protocol):
+    """Where self-test connections (``auth: {role: "practice"}``) go instead of a contest."""
+
+    def connect(self, sid: str, user_id: Any) -> None:
+        """Accept a logged-in user's connection, or raise ProtocolError."""
+
+    def disconnect(self, sid: str) -> None:
+        """Forget a connection that closed."""
+
+
 class Hub:
     """Connections, their rooms and clocks, and the publishing of every accepted command."""
 
@@ -84,6 +94,7 @@ class Hub:
         self.buzzes = RateLimiter(5, burst=5)
         self.events = RateLimiter(20, burst=20)
         self.synced: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
+        self.practice: PracticeRoom | None = None
         self._lock = threading.Lock()
 
     def rooms_of(self, live: LiveContest) -> list[str]:
@@ -193,6 +204,11 @@ class Hub:
             lambda at: Buzz(at=at, team=team, player=player, shown_ms=shown, pressed_ms=pressed),
         )
 
+    def limit(self, sid: str) -> None:
+        """Refuse a device's 21st event within a second."""
+        if not self.events.allow(sid):
+            raise ProtocolError("rate_limited", "more than 20 events a second from this device")
+
     def team_client(self, sid: str) -> Client:
         """The connection's client, which must be a team device."""
         client = self.clients.get(sid)
@@ -280,13 +296,16 @@ def register(socketio: SocketIO, hub: Hub) -> None:
     """Attach the protocol's handlers to ``socketio``."""
 
     def on_connect(auth: Any = None) -> None:
+        sid = request.sid  # type: ignore[attr-defined]
         try:
+            if isinstance(auth, dict) and auth.get("role") == "practice" and hub.practice:
+                hub.practice.connect(sid, session.get("user_id"))
+                return
             client = hub.authenticate(auth, bool(session.get("host")))
         except ProtocolError as error:
             raise ConnectionRefusedError(
                 error.message, {"code": error.code, "message": error.message}
             ) from None
-        sid = request.sid  # type: ignore[attr-defined]
         hub.clients[sid] = client
         join_room(client.room)
         # Sent from a task so that it follows the connect acknowledgement, which Socket.IO
@@ -299,10 +318,10 @@ def register(socketio: SocketIO, hub: Hub) -> None:
         hub.clocks.forget(sid)
         hub.buzzes.forget(sid)
         hub.events.forget(sid)
+        if hub.practice is not None:
+            hub.practice.disconnect(sid)
 
-    def limited(sid: str) -> None:
-        if not hub.events.allow(sid):
-            raise ProtocolError("rate_limited", "more than 20 events a second from this device")
+    limited = hub.limit
 
     def on_command(payload: Any = None) -> dict[str, Any]:
         sid = request.sid  # type: ignore[attr-defined]

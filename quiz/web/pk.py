@@ -1,0 +1,319 @@
+"""1-v-1 PK on the live contest machinery: a matchmaking queue, the server as host, and the bot.
+
+A match is a contest of the ``pk_1v1`` template, so it is logged, published and recovered by the
+same :class:`ContestService` as any contest; players join it as team seats. One background loop
+plays the host (``referee_step``) and the bot (``bot_step``) of every running match, pairs
+waiting players, and records finished matches into their players' history.
+
+The queue lives in this process: with several processes behind a message queue, players are
+paired only with those connected to the same process (see docs/practice.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flask import request
+from flask_socketio import SocketIO
+from sqlalchemy import select
+
+from quiz.engine.commands import Command
+from quiz.engine.errors import ContestError
+from quiz.engine.views import question_view
+from quiz.selftest.pk import BOT_NAME, bot_step, referee_step
+from quiz.storage import selftest_repo as repo
+from quiz.storage.contest_repo import add_player, contest_by_code
+from quiz.storage.models import BankRow, PkMatchRow, UserRow
+from quiz.web.contest_setup import SetupError, build_contest
+from quiz.web.practice_service import PracticeService
+from quiz.web.protocol import ProtocolError, checked_payload
+from quiz.web.service import ContestService
+from quiz.web.sockets import guarded
+
+log = logging.getLogger(__name__)
+TEMPLATE = "pk_1v1"
+SIDES = ("red", "blue")
+
+
+@dataclass(frozen=True, slots=True)
+class PkSettings:
+    """How long a player waits before the bot joins, the pause between questions, bot pace."""
+
+    bot_after_ms: int = 10_000
+    pause_ms: int = 3_000
+    bot_pace: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Waiter:
+    """A player in the queue: the connection that asked and when."""
+
+    user_id: int
+    sid: str
+    since_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    """A match this process plays the host of; ``bot`` is the bot's side, if any."""
+
+    code: str
+    bot: str | None
+
+
+class PkArena:
+    """The queue and every running match of this process."""
+
+    def __init__(
+        self,
+        socketio: SocketIO,
+        contests: ContestService,
+        practice: PracticeService,
+        settings: PkSettings,
+    ) -> None:
+        self.socketio = socketio
+        self.contests = contests
+        self.practice = practice
+        self.settings = settings
+        self.clock_ms: Callable[[], int] = contests.clock_ms
+        self.waiting: dict[int, Waiter] = {}
+        self.running: dict[str, Running] = {}
+        self.users: dict[str, int] = {}  # sid -> user id of practice connections
+        self._lock = threading.Lock()
+
+    # Connections and the queue -------------------------------------------------------------
+
+    def connect(self, sid: str, user_id: Any) -> None:
+        """A practice page's connection, for the user its session cookie names."""
+        if not isinstance(user_id, int):
+            raise ProtocolError("unauthorized", "log in or play as a guest first")
+        self.users[sid] = user_id
+
+    def disconnect(self, sid: str) -> None:
+        """A closed page leaves the queue."""
+        self.cancel(sid)
+        self.users.pop(sid, None)
+
+    def player(self, sid: str) -> int:
+        """The user behind a practice connection; other connections are refused."""
+        user_id = self.users.get(sid)
+        if user_id is None:
+            raise ProtocolError("not_permitted", "only a logged-in practice page may do this")
+        return user_id
+
+    def find(self, sid: str) -> dict[str, Any]:
+        """Queue the connection's user, or pair it at once with someone already waiting."""
+        user_id = self.player(sid)
+        with self._lock:
+            rival = next((w for w in self.waiting.values() if w.user_id != user_id), None)
+            if rival is None:
+                self.waiting[user_id] = Waiter(user_id, sid, self.clock_ms())
+                return {"ok": True, "waiting": True, "bot_after_ms": self.settings.bot_after_ms}
+            del self.waiting[rival.user_id]
+            self.waiting.pop(user_id, None)
+        seats = self.start_match(rival, Waiter(user_id, sid, self.clock_ms()))
+        return {"ok": True, "matched": seats[user_id]}
+
+    def cancel(self, sid: str) -> None:
+        """Leave the queue (a closed page leaves it too)."""
+        with self._lock:
+            for user_id, waiter in list(self.waiting.items()):
+                if waiter.sid == sid:
+                    del self.waiting[user_id]
+
+    def start_match(self, red: Waiter, blue: Waiter | None) -> dict[int, dict[str, Any]]:
+        """Create a match for two players (or one and the bot) and tell each its seat."""
+        with self.practice.sessions() as session:
+            users = {
+                row.id: row
+                for row in session.scalars(
+                    select(UserRow).where(
+                        UserRow.id.in_([red.user_id, *([blue.user_id] if blue else [])])
+                    )
+                )
+            }
+            banks = list(session.scalars(select(BankRow.slug).order_by(BankRow.slug)))
+        people = {"red": users[red.user_id], "blue": users[blue.user_id] if blue else None}
+        names = {side: row.name if row else BOT_NAME for side, row in people.items()}
+        try:
+            created = build_contest(
+                self.contests.sessions,
+                title=f"PK {names['red']} vs {names['blue']}",
+                template=TEMPLATE,
+                bank_ids=banks,
+                team_names=names,
+                purpose="pk",
+            )
+        except SetupError as error:
+            log.error("cannot create a PK match: %s", error)
+            for waiter in (red, blue):
+                if waiter is not None:
+                    self.socketio.emit("pk_failed", {"message": str(error)}, to=waiter.sid)
+            return {}
+        seats: dict[int, dict[str, Any]] = {}
+        with self.contests.sessions.begin() as session:
+            contest = contest_by_code(session, created.code)
+            assert contest is not None
+            session.add(
+                PkMatchRow(
+                    contest_id=contest.id,
+                    red_user_id=red.user_id,
+                    blue_user_id=blue.user_id if blue else None,
+                    bot_team=None if blue else "blue",
+                )
+            )
+            for side, waiter in (("red", red), ("blue", blue)):
+                if waiter is None:
+                    continue
+                _, token = add_player(session, contest, side, names[side])
+                other = people["blue" if side == "red" else "red"]
+                seats[waiter.user_id] = {
+                    "contest": created.code,
+                    "seat": token,
+                    "team": side,
+                    "opponent": {
+                        "name": other.name if other else BOT_NAME,
+                        "detachment": other.detachment if other else "",
+                        "bot": other is None,
+                    },
+                }
+        self.running[created.code] = Running(created.code, None if blue else "blue")
+        for waiter in (red, blue):
+            if waiter is not None:
+                self.socketio.emit("pk_matched", seats[waiter.user_id], to=waiter.sid)
+        return seats
+
+    # The loop ----------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One pass: pair long waiters with the bot, host and bot every match, record the ends."""
+        now = self.clock_ms()
+        with self._lock:
+            lonely = [
+                w for w in self.waiting.values() if now - w.since_ms >= self.settings.bot_after_ms
+            ]
+            for waiter in lonely:
+                del self.waiting[waiter.user_id]
+        for waiter in lonely:
+            self.start_match(waiter, None)
+        for match in list(self.running.values()):
+            try:
+                self._drive(match, now)
+            except ContestError as error:
+                log.warning("PK %s: %s", match.code, error)
+
+    def _drive(self, match: Running, now: int) -> None:
+        live = self.contests.live(match.code)
+        if live is None:
+            self.running.pop(match.code, None)
+            return
+        state = live.state
+        command: Command | None = None
+        if match.bot is not None:
+            command = bot_step(state, match.bot, now, self.settings.bot_pace)
+        command = command or referee_step(state, now, live.last_at, self.settings.pause_ms)
+        if command is not None:
+            chosen = command
+            self.contests.execute(match.code, lambda at: replace(chosen, at=at))
+        elif state.phase == "finished" and state.podium is not None:
+            self.practice.record_pk(match.code, state)
+            self.running.pop(match.code, None)
+
+    def loop(self) -> None:
+        """Run :meth:`step` every 100 ms for the life of the server."""
+        while True:
+            self.socketio.sleep(0.1)
+            try:
+                self.step()
+            except Exception:  # one bad match must not stop the others
+                log.exception("PK step failed")
+
+    def recover(self) -> None:
+        """After a restart, host again every match whose result is not recorded yet."""
+        with self.practice.sessions() as session:
+            for row, code in repo.unrecorded_matches(session):
+                self.running[code] = Running(code, row.bot_team)
+
+    def rejoin(self, code: str, user_id: int) -> dict[str, Any] | None:
+        """A fresh seat on the user's side of a running match (after a reload or a new phone)."""
+        with self.contests.sessions.begin() as session:
+            contest = contest_by_code(session, code)
+            match = repo.pk_match_of(session, contest.id) if contest else None
+            if contest is None or match is None or match.recorded:
+                return None
+            if user_id not in (match.red_user_id, match.blue_user_id):
+                return None
+            side = "red" if match.red_user_id == user_id else "blue"
+            user = session.get(UserRow, user_id)
+            assert user is not None
+            _, token = add_player(session, contest, side, user.name)
+            return {"contest": contest.code, "seat": token, "team": side}
+
+    # Reports ------------------------------------------------------------------------------
+
+    def summary(self, code: str, user_id: int) -> dict[str, Any] | None:
+        """A match as one of its players sees it afterwards; None for anyone else."""
+        with self.practice.sessions() as session:
+            contest = contest_by_code(session, code)
+            match = repo.pk_match_of(session, contest.id) if contest else None
+        if match is None or user_id not in (match.red_user_id, match.blue_user_id):
+            return None
+        current = self.contests.snapshot_of(code)
+        assert current is not None
+        state, _ = current
+        you = "red" if match.red_user_id == user_id else "blue"
+        other = "blue" if you == "red" else "red"
+        finished = state.phase == "finished"
+        judged: dict[tuple[str, str], Any] = {(j.team, j.question_id): j for j in state.judgements}
+        review = []
+        for question_id in dict.fromkeys(j.question_id for j in state.judgements):
+            if question_id not in state.revealed:
+                continue
+            mine, theirs = judged.get((you, question_id)), judged.get((other, question_id))
+            review.append(
+                {
+                    "question": question_view(state.questions[question_id], reveal=True),
+                    "you": {"correct": mine.correct, "points": mine.delta} if mine else None,
+                    "opponent": {"correct": theirs.correct, "points": theirs.delta}
+                    if theirs
+                    else None,
+                }
+            )
+        teams = {t.id: t.name for t in state.rules.teams} if state.rules else {}
+        return {
+            "contest": code,
+            "finished": finished,
+            "you": {"team": you, "name": teams.get(you), "score": state.totals.get(you, 0)},
+            "opponent": {
+                "team": other,
+                "name": teams.get(other),
+                "score": state.totals.get(other, 0),
+                "bot": match.bot_team == other,
+            },
+            "review": review,
+        }
+
+
+def register_pk(socketio: SocketIO, arena: PkArena, limited: Callable[[str], None]) -> None:
+    """Attach the queue's events (``pk_find``, ``pk_cancel``) to ``socketio``."""
+
+    def on_find(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        checked_payload(payload, ())
+        return arena.find(sid)
+
+    def on_cancel(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        checked_payload(payload, ())
+        arena.player(sid)
+        arena.cancel(sid)
+        return {"ok": True}
+
+    socketio.on_event("pk_find", guarded(on_find))
+    socketio.on_event("pk_cancel", guarded(on_cancel))

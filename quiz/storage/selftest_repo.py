@@ -85,7 +85,7 @@ def versions_by_id(session: Session, version_ids: list[int]) -> dict[int, PoolQu
 
 def bank_titles(session: Session) -> dict[str, str]:
     """Every bank's title by bank id."""
-    return dict(session.execute(select(BankRow.slug, BankRow.title)).tuples().all())
+    return {slug: title for slug, title in session.execute(select(BankRow.slug, BankRow.title))}
 
 
 def sitting_of(session: Session, sitting_id: int, user_id: int) -> SittingRow | None:
@@ -207,15 +207,10 @@ def finished_sittings(session: Session, user_id: int) -> list[SittingRow]:
 
 def answered_versions(session: Session, user_id: int) -> list[tuple[int, bool]]:
     """Every answer a user gave: (question version id, right or wrong)."""
-    return list(
-        session.execute(
-            select(AttemptRow.question_version_id, AttemptRow.correct).where(
-                AttemptRow.user_id == user_id
-            )
-        )
-        .tuples()
-        .all()
+    query = select(AttemptRow.question_version_id, AttemptRow.correct).where(
+        AttemptRow.user_id == user_id
     )
+    return [(version, correct) for version, correct in session.execute(query)]
 
 
 def pk_match_of(session: Session, contest_id: int) -> PkMatchRow | None:
@@ -227,12 +222,9 @@ def pk_match_of(session: Session, contest_id: int) -> PkMatchRow | None:
 
 def unrecorded_matches(session: Session) -> list[tuple[PkMatchRow, str]]:
     """PK matches whose result is not yet in their players' history, with their contest code."""
-    return list(
-        session.execute(
-            select(PkMatchRow, ContestRow.code)
-            .join(ContestRow, ContestRow.id == PkMatchRow.contest_id)
-            .where(PkMatchRow.recorded.is_(False))
-        )
-        .tuples()
-        .all()
+    query = (
+        select(PkMatchRow, ContestRow.code)
+        .join(ContestRow, ContestRow.id == PkMatchRow.contest_id)
+        .where(PkMatchRow.recorded.is_(False))
     )
+    return [(match, code) for match, code in session.execute(query)]

@@ -16,7 +16,7 @@ from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.web.auth import session_secret
 from quiz.web.pages import pages, register_errors
 from quiz.web.pk import PkArena, PkSettings, register_pk
-from quiz.web.practice import practice
+from quiz.web.practice import Limits, practice
 from quiz.web.practice_service import PracticeService
 from quiz.web.service import ContestService
 from quiz.web.sockets import Hub, now_ms, register
@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hub.practice = arena
     register_pk(socketio, arena, hub.limit)
     app.extensions["leitai.practice"] = practice_service
+    app.extensions["leitai.practice_limits"] = Limits()
     app.extensions["leitai.pk"] = arena
     app.register_blueprint(pages)
     app.register_blueprint(practice)

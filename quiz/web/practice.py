@@ -28,9 +28,20 @@ MAX_TAG = 64
 View = TypeVar("View", bound=Callable[..., Any])
 Answer = tuple[Response, int]
 
-_logins_by_name = RateLimiter(5 / 60, burst=5)
-_logins_by_address = RateLimiter(20 / 60, burst=20)
-_new_accounts = RateLimiter(20 / 60, burst=20)
+
+class Limits:
+    """Per-app rate limits: logins per name and per address, new accounts per address."""
+
+    def __init__(self) -> None:
+        self.logins_by_name = RateLimiter(5 / 60, burst=5)
+        self.logins_by_address = RateLimiter(20 / 60, burst=20)
+        self.new_accounts = RateLimiter(20 / 60, burst=20)
+
+
+def limits() -> Limits:
+    """The app's self-test rate limits."""
+    return cast(Limits, current_app.extensions["leitai.practice_limits"])
+
 
 STATUS = {
     "not_found": 404,
@@ -122,7 +133,7 @@ def page() -> str:
 
 @practice.post("/api/practice/register")
 def register() -> Answer:
-    if not _new_accounts.allow(request.remote_addr or ""):
+    if not limits().new_accounts.allow(request.remote_addr or ""):
         return error("rate_limited", "too many new accounts from this address; wait a minute", 429)
     fields = body(("name", "detachment", "brigade", "password"))
     user = accounts.register(service().sessions, fields, current_user_id())
@@ -135,8 +146,8 @@ def login() -> Answer:
     fields = body(("name", "password"))
     name = fields.get("name")
     name_key = fold_login(name)[:80] if isinstance(name, str) else ""
-    if not _logins_by_address.allow(request.remote_addr or "") or not _logins_by_name.allow(
-        name_key
+    if not limits().logins_by_address.allow(request.remote_addr or "") or not (
+        limits().logins_by_name.allow(name_key)
     ):
         return error("rate_limited", "too many login attempts; wait a minute", 429)
     user = accounts.login(service().sessions, fields)
@@ -146,7 +157,7 @@ def login() -> Answer:
 
 @practice.post("/api/practice/guest")
 def guest() -> Answer:
-    if not _new_accounts.allow(request.remote_addr or ""):
+    if not limits().new_accounts.allow(request.remote_addr or ""):
         return error("rate_limited", "too many new accounts from this address; wait a minute", 429)
     body(())
     user = accounts.new_guest(service().sessions)

@@ -60,9 +60,10 @@ class PracticeService:
     def pool(self, session: Session) -> list[repo.PoolQuestion]:
         """Every servable question, re-read only when a bank import has changed the banks."""
         generation = tuple(
-            session.execute(
+            tuple(row)
+            for row in session.execute(
                 select(BankRow.slug, BankRow.version, BankRow.imported_at).order_by(BankRow.slug)
-            ).tuples()
+            )
         )
         with self._lock:
             if self._pool is not None and self._pool[0] == generation:

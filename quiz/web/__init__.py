@@ -45,6 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         PK_BOT_AFTER_S=float(os.environ.get("QUIZ_PK_BOT_AFTER_S", "10")),
         PK_PAUSE_S=float(os.environ.get("QUIZ_PK_PAUSE_S", "3")),
         PK_BOT_PACE=float(os.environ.get("QUIZ_PK_BOT_PACE", "1")),
+        # A whole class signing up from one NAT address (or a benchmark) may need more.
+        PRACTICE_SIGNUPS_PER_MINUTE=int(os.environ.get("QUIZ_PRACTICE_SIGNUPS_PER_MINUTE", "20")),
     )
     app.config.update(config or {})
     engine = make_engine(app.config["DATABASE_URL"])
@@ -76,7 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hub.practice = arena
     register_pk(socketio, arena, hub.limit)
     app.extensions["leitai.practice"] = practice_service
-    app.extensions["leitai.practice_limits"] = Limits()
+    app.extensions["leitai.practice_limits"] = Limits(app.config["PRACTICE_SIGNUPS_PER_MINUTE"])
     app.extensions["leitai.pk"] = arena
     app.register_blueprint(pages)
     app.register_blueprint(practice)

@@ -32,10 +32,10 @@ Answer = tuple[Response, int]
 class Limits:
     """Per-app rate limits: logins per name and per address, new accounts per address."""
 
-    def __init__(self) -> None:
+    def __init__(self, signups_per_minute: int = 20) -> None:
         self.logins_by_name = RateLimiter(5 / 60, burst=5)
         self.logins_by_address = RateLimiter(20 / 60, burst=20)
-        self.new_accounts = RateLimiter(20 / 60, burst=20)
+        self.new_accounts = RateLimiter(signups_per_minute / 60, burst=signups_per_minute)
 
 
 def limits() -> Limits:

@@ -43,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # A guest's history is bound to its cookie, so the cookie lasts as long as a year's study.
         PERMANENT_SESSION_LIFETIME=dt.timedelta(days=365),
         PK_BOT_AFTER_S=float(os.environ.get("QUIZ_PK_BOT_AFTER_S", "10")),
-        PK_PAUSE_S=float(os.environ.get("QUIZ_PK_PAUSE_S", "3")),
+        PK_REVEAL_S=float(os.environ.get("QUIZ_PK_REVEAL_S", "3")),
         PK_BOT_PACE=float(os.environ.get("QUIZ_PK_BOT_PACE", "1")),
         # A whole class signing up from one NAT address (or a benchmark) may need more.
         PRACTICE_SIGNUPS_PER_MINUTE=int(os.environ.get("QUIZ_PRACTICE_SIGNUPS_PER_MINUTE", "20")),
@@ -71,7 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     practice_service = PracticeService(sessions, now_ms, dt.date.today)
     settings = PkSettings(
         bot_after_ms=int(app.config["PK_BOT_AFTER_S"] * 1000),
-        pause_ms=int(app.config["PK_PAUSE_S"] * 1000),
+        pause_ms=int(app.config["PK_REVEAL_S"] * 1000),
         bot_pace=app.config["PK_BOT_PACE"],
     )
     arena = PkArena(socketio, service, practice_service, settings)

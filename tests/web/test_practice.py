@@ -12,7 +12,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from quiz.banks.loader import validate_paths
+from quiz.cli import import_reports
+from quiz.resources import bundled_banks_dir
+from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.storage.models import UserRow
+from quiz.web import create_app
+from quiz.web.practice_service import PracticeService
 from tests.web.practice_fixtures import (
     PASSWORD,
     Clock,
@@ -453,3 +459,30 @@ def test_history_shows_each_sitting_and_the_weakest_tags_first(client: FlaskClie
     assert accuracies[0] == 0.0
     assert accuracies[-1] == 1.0
     assert history["pk"] == {"played": 0, "won": 0, "lost": 0, "drawn": 0}  # type: ignore[index]
+
+
+def test_the_practice_api_works_on_postgresql(postgres_url: str, clock: Clock) -> None:
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    import_reports(session_factory(engine), validate_paths([str(bundled_banks_dir())]))
+    engine.dispose()
+    app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
+    service: PracticeService = app.extensions["leitai.practice"]
+    service.clock_ms = lambda: clock.now_ms
+    service.today = lambda: clock.today
+    client = app.test_client()
+    register(client, "卓玛")
+    sitting = start(client, mode="daily")
+    first_question = sitting["question"]["id"]
+    while not sitting["finished"]:
+        sitting = respond(client, sitting, right=sitting["question"]["position"] > 0).json[
+            "sitting"
+        ]
+    assert sitting["score"] == 90
+    assert respond(client, start(client, mode="review"), right=True).json["correct"]  # type: ignore[index]
+    other = app.test_client()
+    register(other, "扎西")
+    assert start(other, mode="daily")["question"]["id"] == first_question
+    rows = client.get("/api/practice/leaderboard?period=month&by=detachment").json["rows"]  # type: ignore[index]
+    assert rows == [{"rank": 1, "detachment": "拉萨支队", "people": 1, "entries": 1, "mean": 90.0}]
+    app.extensions["leitai.sessions"].kw["bind"].dispose()

@@ -15,7 +15,7 @@ import socketio
 from tests.web.keys import bundled_questions, right_answer, wrong_answer
 from tests.web.live import LiveServer, Recorder, close_all, wait_until
 
-FAST = {"QUIZ_PK_PAUSE_S": "0.3", "QUIZ_PK_BOT_PACE": "0.05"}
+FAST = {"QUIZ_PK_REVEAL_S": "0.3", "QUIZ_PK_BOT_PACE": "0.05"}
 
 
 @pytest.fixture

@@ -222,6 +222,8 @@ class PkArena:
         elif state.phase == "finished" and state.podium is not None:
             self.practice.record_pk(match.code, state)
             self.running.pop(match.code, None)
+            # Thousands of matches a day would otherwise stay cached for the server's life.
+            self.contests.unload(match.code)
 
     def loop(self) -> None:
         """Run :meth:`step` every 100 ms for the life of the server."""

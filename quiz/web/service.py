@@ -200,6 +200,11 @@ class ContestService:
             recovered.append(code)
         return recovered
 
+    def unload(self, code: str) -> None:
+        """Drop one contest from the cache (a finished PK match); its next use reloads it."""
+        with self._registry:
+            self._contests.pop(code, None)
+
     def forget(self) -> None:
         """Drop every cached contest (the next use reloads it from the log)."""
         with self._registry:

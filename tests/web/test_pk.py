@@ -143,6 +143,7 @@ def test_two_players_are_paired_and_both_see_the_result(server: LiveServer) -> N
     book = blue_http.get(server.url + "/api/practice/wrongbook", timeout=10).json()
     assert book["due"] == 5
     assert red_http.get(server.url + "/api/practice/wrongbook", timeout=10).json()["total"] == 0
+    assert red.call("pk_find", {})["code"] == "not_permitted"  # a seat is not a practice page
     stranger = account(server, "格桑", "林芝支队")
     assert stranger.get(server.url + f"/api/practice/pk/{code}", timeout=10).status_code == 404
     close_all(red, blue)
@@ -179,3 +180,18 @@ def test_the_queue_refuses_a_page_without_a_login(server: LiveServer) -> None:
     client = socketio.Client()
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(server.url, auth={"role": "practice"}, transports=["websocket"])
+
+
+def test_the_queue_refuses_forged_and_misplaced_events(server: LiveServer) -> None:
+    http = account(server, "多吉", "昌都支队")
+    queue = Queue(server, http)
+    assert queue.client.call("pk_find", {"bot": True}, timeout=10)["code"] == "bad_payload"
+    assert queue.client.call("pk_find", "x" * 5000, timeout=10)["code"] == "bad_payload"
+    # A practice page is not a team device and not a host.
+    assert queue.client.call("answer", {"response": 1}, timeout=10)["code"] == "not_permitted"
+    assert queue.client.call("command", {"type": "EndContest"}, timeout=10)["code"] == (
+        "not_permitted"
+    )
+    codes = [queue.client.call("pk_cancel", {}, timeout=10).get("code") for _ in range(30)]
+    assert "rate_limited" in codes
+    queue.client.disconnect()

@@ -23,11 +23,12 @@ from sqlalchemy import select
 
 from quiz.engine.commands import Command
 from quiz.engine.errors import ContestError
+from quiz.engine.state import ContestState
 from quiz.engine.views import question_view
 from quiz.selftest.pk import BOT_NAME, bot_step, referee_step
 from quiz.storage import selftest_repo as repo
 from quiz.storage.contest_repo import add_player, contest_by_code
-from quiz.storage.models import BankRow, PkMatchRow, UserRow
+from quiz.storage.models import AttemptRow, BankRow, PkMatchRow, SittingRow, UserRow
 from quiz.web.contest_setup import SetupError, build_contest
 from quiz.web.practice_service import PracticeService
 from quiz.web.protocol import ProtocolError, checked_payload
@@ -220,7 +221,7 @@ class PkArena:
             chosen = command
             self.contests.execute(match.code, lambda at: replace(chosen, at=at))
         elif state.phase == "finished" and state.podium is not None:
-            self.practice.record_pk(match.code, state)
+            record_match(self.practice, match.code, state)
             self.running.pop(match.code, None)
             # Thousands of matches a day would otherwise stay cached for the server's life.
             self.contests.unload(match.code)
@@ -298,6 +299,60 @@ class PkArena:
             },
             "review": review,
         }
+
+
+def record_match(practice: PracticeService, code: str, state: ContestState) -> None:
+    """Put a finished match into each human player's history and wrong-answer book, once."""
+    with practice.sessions.begin() as session:
+        contest = contest_by_code(session, code)
+        match = repo.pk_match_of(session, contest.id) if contest is not None else None
+        if contest is None or match is None or match.recorded:
+            return
+        match.recorded = True
+        started = min((j.at for j in state.judgements), default=practice.clock_ms())
+        names = {t.id: t.name for t in state.rules.teams} if state.rules else {}
+        for team, user_id in (("red", match.red_user_id), ("blue", match.blue_user_id)):
+            if user_id is None:
+                continue
+            other = "blue" if team == "red" else "red"
+            mine = [j for j in state.judgements if j.team == team]
+            version_ids = [int(contest.question_versions[j.question_id]) for j in mine]
+            items = practice.versions(session, version_ids)
+            gap = state.totals.get(team, 0) - state.totals.get(other, 0)
+            row = SittingRow(
+                user_id=user_id,
+                mode="pk",
+                config={
+                    "contest": code,
+                    "opponent": names.get(other, ""),
+                    "bot": match.bot_team == other,
+                    "outcome": "won" if gap > 0 else "lost" if gap < 0 else "drawn",
+                },
+                question_versions=version_ids,
+                started_ms=started,
+                finished_ms=max((j.at for j in mine), default=started),
+                answered=len(mine),
+                correct=sum(j.correct for j in mine),
+                score=state.totals.get(team, 0),
+                contest_code=code,
+            )
+            session.add(row)
+            session.flush()
+            for position, (judgement, version_id) in enumerate(zip(mine, version_ids, strict=True)):
+                session.add(
+                    AttemptRow(
+                        sitting_id=row.id,
+                        user_id=user_id,
+                        position=position,
+                        question_version_id=version_id,
+                        response=None,
+                        correct=judgement.correct,
+                        answered_ms=judgement.at,
+                    )
+                )
+                practice.file_card(
+                    session, user_id, "pk", items[version_id], judgement.correct, None
+                )
 
 
 def register_pk(socketio: SocketIO, arena: PkArena, limited: Callable[[str], None]) -> None:

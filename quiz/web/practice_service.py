@@ -18,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.engine.questions import Response, is_correct
-from quiz.engine.state import ContestState
 from quiz.engine.views import question_view
 from quiz.selftest import leitner
 from quiz.selftest.daily import DAILY_COUNT, pick_daily
@@ -33,7 +32,6 @@ from quiz.selftest.sittings import (
     score,
 )
 from quiz.storage import selftest_repo as repo
-from quiz.storage.contest_repo import contest_by_code
 from quiz.storage.models import AttemptRow, BankRow, DailySetRow, SittingRow
 
 Today = Callable[[], dt.date]
@@ -272,7 +270,7 @@ class PracticeService:
                 answered_ms=now,
             )
         )
-        self._file_card(session, row.user_id, row.mode, item, correct, response)
+        self.file_card(session, row.user_id, row.mode, item, correct, response)
         session.flush()
         session.refresh(row)
         if row.answered >= len(row.question_versions):
@@ -300,62 +298,7 @@ class PracticeService:
                 self._finish(session, row, min(now, row.deadline_ms or now))
             return self._describe(session, row, now)
 
-    def record_pk(self, code: str, state: ContestState) -> None:
-        """Put a finished match into each human player's history and wrong-answer book, once."""
-        with self.sessions.begin() as session:
-            contest = contest_by_code(session, code)
-            match = repo.pk_match_of(session, contest.id) if contest is not None else None
-            if contest is None or match is None or match.recorded:
-                return
-            match.recorded = True
-            started = min((j.at for j in state.judgements), default=self.clock_ms())
-            names = {t.id: t.name for t in state.rules.teams} if state.rules else {}
-            for team, user_id in (("red", match.red_user_id), ("blue", match.blue_user_id)):
-                if user_id is None:
-                    continue
-                other = "blue" if team == "red" else "red"
-                mine = [j for j in state.judgements if j.team == team]
-                version_ids = [int(contest.question_versions[j.question_id]) for j in mine]
-                items = self.versions(session, version_ids)
-                gap = state.totals.get(team, 0) - state.totals.get(other, 0)
-                row = SittingRow(
-                    user_id=user_id,
-                    mode="pk",
-                    config={
-                        "contest": code,
-                        "opponent": names.get(other, ""),
-                        "bot": match.bot_team == other,
-                        "outcome": "won" if gap > 0 else "lost" if gap < 0 else "drawn",
-                    },
-                    question_versions=version_ids,
-                    started_ms=started,
-                    finished_ms=max((j.at for j in mine), default=started),
-                    answered=len(mine),
-                    correct=sum(j.correct for j in mine),
-                    score=state.totals.get(team, 0),
-                    contest_code=code,
-                )
-                session.add(row)
-                session.flush()
-                for position, (judgement, version_id) in enumerate(
-                    zip(mine, version_ids, strict=True)
-                ):
-                    session.add(
-                        AttemptRow(
-                            sitting_id=row.id,
-                            user_id=user_id,
-                            position=position,
-                            question_version_id=version_id,
-                            response=None,
-                            correct=judgement.correct,
-                            answered_ms=judgement.at,
-                        )
-                    )
-                    self._file_card(
-                        session, user_id, "pk", items[version_id], judgement.correct, None
-                    )
-
-    def _file_card(
+    def file_card(
         self,
         session: Session,
         user_id: int,

@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         # A guest's history is bound to its cookie, so the cookie lasts as long as a year's study.
         PERMANENT_SESSION_LIFETIME=dt.timedelta(days=365),
+        # Send the cookie only when it changes: a slow request that began before a login must
+        # not answer with the cookie of before it.
+        SESSION_REFRESH_EACH_REQUEST=False,
         PK_BOT_AFTER_S=float(os.environ.get("QUIZ_PK_BOT_AFTER_S", "10")),
         PK_REVEAL_S=float(os.environ.get("QUIZ_PK_REVEAL_S", "3")),
         PK_BOT_PACE=float(os.environ.get("QUIZ_PK_BOT_PACE", "1")),

@@ -172,9 +172,10 @@ def logout() -> Answer:
 
 
 @practice.get("/api/practice/me")
-@user_required
-def me(user_id: int) -> Answer:
-    return jsonify({"user": accounts.get_user(service().sessions, user_id)}), 200
+def me() -> Answer:
+    user_id = current_user_id()
+    user = accounts.get_user(service().sessions, user_id) if user_id is not None else None
+    return jsonify({"user": user}), 200
 
 
 @practice.get("/api/practice/catalog")

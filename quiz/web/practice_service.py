@@ -344,7 +344,12 @@ class PracticeService:
             self._finish(session, row, row.deadline_ms or now)
 
     def _finish(self, session: Session, row: SittingRow, at: int) -> None:
+        """End a sitting; an exam's unanswered questions were not known, so they go in the book."""
         row.finished_ms = at
+        if row.mode == "exam":
+            unanswered = [int(v) for v in row.question_versions[row.answered :]]
+            for item in self.versions(session, unanswered).values():
+                self.file_card(session, row.user_id, row.mode, item, False, None)
         mode: Mode = row.mode  # type: ignore[assignment]
         row.score = score(mode, row.correct, len(row.question_versions), row.score)
 

@@ -167,9 +167,11 @@ function refusal(err) {
 
 /**
  * Connect with `auth`; calls onSnapshot(msg), onUpdate(msg), onNotice(msg), onRefused(error).
- * Returns {socket, clock, send(event, payload) -> Promise<ack>}.
+ * `forceNew` opens a connection of its own even when the page already has one to the server
+ * (the self-test page keeps its PK queue connection while it plays as a seat).
+ * Returns {socket, clock, send(event, payload) -> Promise<ack>, close()}.
  */
-export function connectArena({ auth, onSnapshot, onUpdate, onNotice, onRefused, clock }) {
+export function connectArena({ auth, onSnapshot, onUpdate, onNotice, onRefused, clock, forceNew = false }) {
   clock = clock || new ServerClock();
   let seq = -1;
   let everConnected = false;
@@ -177,9 +179,9 @@ export function connectArena({ auth, onSnapshot, onUpdate, onNotice, onRefused, 
   connectionBanner(false);
   if (typeof window.io !== "function") {
     connectionBanner(true, "socket.io client missing");
-    return { socket: null, clock, send: () => Promise.reject(new Error("no socket")) };
+    return { socket: null, clock, send: () => Promise.reject(new Error("no socket")), close() {} };
   }
-  const socket = window.io({ auth, transports: ["websocket", "polling"] });
+  const socket = window.io({ auth, transports: ["websocket", "polling"], forceNew });
   const shownAfter = setTimeout(() => {
     if (!socket.connected && !stopped) connectionBanner(true, t("conn.connecting"));
   }, 1500);
@@ -245,7 +247,15 @@ export function connectArena({ auth, onSnapshot, onUpdate, onNotice, onRefused, 
     });
   }
 
-  return { socket, clock, send };
+  /** Disconnect for good: no reconnecting banner, no reconnection. */
+  function close() {
+    stopped = true;
+    clearTimeout(shownAfter);
+    connectionBanner(false);
+    socket.disconnect();
+  }
+
+  return { socket, clock, send, close };
 }
 
 function checkProtocol(msg) {

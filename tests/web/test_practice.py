@@ -82,7 +82,7 @@ def test_register_stores_a_scrypt_hash_and_logs_in(app: Flask, client: FlaskClie
     assert stored.startswith("scrypt:")
     assert PASSWORD not in stored
     client.post("/api/practice/logout")
-    assert client.get("/api/practice/me").status_code == 401
+    assert client.get("/api/practice/me").json == {"user": None}
     again = client.post("/api/practice/login", json={"name": "卓玛", "password": PASSWORD})
     assert again.status_code == 200
     assert again.json == {"user": user}
@@ -233,6 +233,8 @@ def test_an_exam_hides_results_until_the_end_and_counts_silence_wrong(
     assert finished["finished"]
     assert finished["score"] == 25
     assert [entry["correct"] for entry in finished["review"]] == [True, False, False, False]
+    # Unanswered questions were not known: they go in the wrong-answer book like wrong ones.
+    assert client.get("/api/practice/wrongbook").json["due"] == 3  # type: ignore[index]
     assert all(set(entry["question"]) >= SECRET_KEYS for entry in finished["review"])
 
 

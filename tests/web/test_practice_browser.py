@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from quiz.banks.loader import validate_paths
 from quiz.engine.questions import Question
-from quiz.resources import bundled_banks_dir
 from tests.conftest import need_service
+from tests.helpers import bank_text, question
+from tests.web.keys import bundled_questions
 from tests.web.live import LiveServer
 from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
@@ -47,19 +49,6 @@ PK_QUESTIONS = 5
 PK_FAST = {"QUIZ_PK_BOT_AFTER_S": "1", "QUIZ_PK_REVEAL_S": "0.5", "QUIZ_PK_BOT_PACE": "0.1"}
 
 
-def bundled_questions() -> dict[str, Question]:
-    """Every bundled question by its id, and by ``bank/id`` as a contest (a PK match) names it:
-    the test reads the key of whatever question the server serves."""
-    questions: dict[str, Question] = {}
-    for report in validate_paths([str(bundled_banks_dir())]):
-        assert report.bank is not None
-        for question in report.bank.questions:
-            assert question.id not in questions, f"question id {question.id} is in two banks"
-            questions[question.id] = question
-            questions[f"{report.bank.id}/{question.id}"] = question
-    return questions
-
-
 @pytest.fixture
 def phone_browser() -> Iterator[Browser]:
     if not HAVE_PLAYWRIGHT or not CHROMIUM.exists():
@@ -67,8 +56,8 @@ def phone_browser() -> Iterator[Browser]:
         need_service(
             "Chromium and Playwright",
             f"{missing} is missing; to enable the browser tests: apt-get install chromium "
-            "fonts-noto-cjk; pip install playwright (do not run `playwright install`: the tests "
-            "use Debian's /usr/bin/chromium)",
+            "fonts-noto-cjk fonts-noto-core; pip install playwright (do not run `playwright "
+            "install`: the tests use Debian's /usr/bin/chromium)",
         )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
@@ -185,7 +174,7 @@ def test_practice_review_pk_and_history_on_a_phone(
             card = panel.get_by_test_id("question")
             expect(card).to_have_attribute("data-position", str(position))
             question_id = card.get_attribute("data-question-id") or ""
-            question = questions[question_id]
+            question = questions[f"{BANK}/{question_id}"]
             right = position != 0
             if not right:
                 wrong_id = question_id
@@ -221,7 +210,7 @@ def test_practice_review_pk_and_history_on_a_phone(
         book.get_by_test_id("start-review").click()
         card = book.get_by_test_id("question")
         expect(card).to_have_attribute("data-question-id", wrong_id)
-        answer(book, questions[wrong_id], right=True)
+        answer(book, questions[f"{BANK}/{wrong_id}"], right=True)
         expect(book.get_by_test_id("feedback")).to_have_attribute("data-correct", "true")
         expect(book.get_by_test_id("feedback")).to_contain_text("回答正确")
         shot("review")
@@ -275,5 +264,85 @@ def test_practice_review_pk_and_history_on_a_phone(
     finally:
         context.close()
 
+    assert watch.errors == []
+    assert watch.foreign == []
+
+
+TIBETAN_TEXT = "ལྷ་ས་ནི་བོད་རང་སྐྱོང་ལྗོངས་ཀྱི་རྒྱལ་ས་ཡིན།"
+
+
+def fonts_drawing(page: Page, selector: str) -> list[str]:
+    """The fonts Chromium actually draws a node's text with (not what its CSS asks for)."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("DOM.enable")
+    devtools.send("CSS.enable")
+    root = devtools.send("DOM.getDocument")["root"]["nodeId"]
+    node = devtools.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    used = devtools.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return [font["familyName"] for font in used if font["glyphCount"] > 0]
+
+
+@pytest.fixture
+def tibetan_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server whose only bank has a question with a Tibetan (bo) translation."""
+    bank = bank_text(
+        question(
+            id="lhasa-capital",
+            type="truefalse",
+            text="拉萨是西藏自治区的首府。",
+            answer=True,
+            explanation="西藏自治区的首府是拉萨。",
+            source="西藏自治区人民政府网站",
+            tags=["西藏"],
+            status="reviewed",
+            options=None,
+            translations={"bo": {"text": TIBETAN_TEXT}},
+        ),
+        id="tibetan-sample",
+    )
+    path = tmp_path / "tibetan-sample.yaml"
+    path.write_text(bank.replace("  options: null\n", ""), encoding="utf-8")
+    live = LiveServer(tmp_path)
+    imported = subprocess.run(
+        [sys.executable, "-m", "quiz.cli", "import", str(path)],
+        env=live.environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    live.start()
+    yield live
+    live.stop()
+
+
+def test_tibetan_text_renders_in_a_tibetan_font(
+    phone_browser: Browser, tibetan_server: LiveServer
+) -> None:
+    context = phone_browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = Watch(page)
+    try:
+        page.goto(f"{tibetan_server.url}/practice")
+        page.get_by_test_id("guest-button").click()
+        panel = page.get_by_test_id("panel-practice")
+        page.get_by_test_id("tab-practice").click()
+        panel.get_by_test_id("practice-count").fill("1")
+        panel.get_by_test_id("start-practice").click()
+        tibetan = panel.get_by_test_id("question").locator('[lang="bo"]')
+        expect(tibetan).to_have_text(TIBETAN_TEXT)
+        expect(tibetan).to_be_visible()
+        family = tibetan.evaluate("(node) => getComputedStyle(node).fontFamily")
+        assert "Tibetan" in family, family
+        fonts = fonts_drawing(page, '[data-testid="question"] [lang="bo"]')
+        assert any("Tibetan" in name for name in fonts), (
+            f"the Tibetan text is drawn with {fonts}, not a Tibetan font "
+            "(Debian: apt-get install fonts-noto-core)"
+        )
+        page.screenshot(path=str(ARTIFACTS / "practice-tibetan.png"))
+    finally:
+        context.close()
     assert watch.errors == []
     assert watch.foreign == []

@@ -157,6 +157,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Imported here so that validate/import/export do not pay for loading the web stack.
     from quiz.web import create_app, start_background  # noqa: PLC0415
     from quiz.web.auth import ensure_host_password  # noqa: PLC0415
+    from quiz.web.serving import serve  # noqa: PLC0415
 
     url = args.database or database_url()
     sessions = _open_database(url)
@@ -189,9 +190,7 @@ def _serve(args: argparse.Namespace) -> int:
     if recovered:
         print(f"resumed after a restart: {', '.join(recovered)}")
     print(f"Leitai is serving on http://{args.host}:{args.port} (database: {url})", flush=True)
-    app.extensions["leitai.hub"].socketio.run(
-        app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, log_output=False
-    )
+    serve(app, args.host, args.port)
     return EXIT_OK
 
 

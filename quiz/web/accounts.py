@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.storage.models import UserRow
 from quiz.storage.selftest_repo import fold_login, user_by_login
+from quiz.web.blocking import off_loop
 
 MAX_NAME = 20
 MAX_UNIT = 40
@@ -64,7 +65,7 @@ def register(
         raise AccountError(
             "bad_field", f"the password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters"
         )
-    password_hash = generate_password_hash(password)
+    password_hash = off_loop(generate_password_hash, password)
     try:
         with sessions.begin() as session:
             row = session.get(UserRow, guest_id) if guest_id is not None else None
@@ -87,7 +88,7 @@ def login(sessions: sessionmaker[Session], fields: dict[str, Any]) -> dict[str, 
     with sessions() as session:
         row = user_by_login(session, name[: MAX_NAME * 4])
     stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
-    if not check_password_hash(stored, password) or row is None:
+    if not off_loop(check_password_hash, stored, password) or row is None:
         raise AccountError("bad_login", "wrong name or password")
     return user_dict(row)
 

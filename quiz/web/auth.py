@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quiz.storage.contest_repo import get_setting, set_setting
+from quiz.web.blocking import off_loop
 
 PASSWORD_KEY = "host_password_hash"
 SECRET_KEY = "session_secret"
@@ -36,7 +37,7 @@ def check_host_password(sessions: sessionmaker[Session], password: str) -> bool:
     """Whether ``password`` is the host's; always False while no password is set."""
     with sessions() as session:
         stored = get_setting(session, PASSWORD_KEY)
-    return stored is not None and check_password_hash(stored, password)
+    return stored is not None and off_loop(check_password_hash, stored, password)
 
 
 def session_secret(sessions: sessionmaker[Session]) -> str:

@@ -93,6 +93,9 @@ class Hub:
         self.clocks = DeviceClocks()
         self.buzzes = RateLimiter(5, burst=5)
         self.events = RateLimiter(20, burst=20)
+        # The host is one logged-in console whose scripted or key-mode commands may come faster
+        # than a phone's taps; its budget only stops a runaway client.
+        self.host_events = RateLimiter(100, burst=100)
         self.synced: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
         self.practice: PracticeRoom | None = None
         self._lock = threading.Lock()
@@ -205,8 +208,12 @@ class Hub:
         )
 
     def limit(self, sid: str) -> None:
-        """Refuse a device's 21st event within a second."""
-        if not self.events.allow(sid):
+        """Refuse a device's 21st event within a second (the host's 101st)."""
+        client = self.clients.get(sid)
+        if client is not None and client.role == "host":
+            if not self.host_events.allow(sid):
+                raise ProtocolError("rate_limited", "more than 100 events a second from the host")
+        elif not self.events.allow(sid):
             raise ProtocolError("rate_limited", "more than 20 events a second from this device")
 
     def team_client(self, sid: str) -> Client:
@@ -318,6 +325,7 @@ def register(socketio: SocketIO, hub: Hub) -> None:
         hub.clocks.forget(sid)
         hub.buzzes.forget(sid)
         hub.events.forget(sid)
+        hub.host_events.forget(sid)
         if hub.practice is not None:
             hub.practice.disconnect(sid)
 

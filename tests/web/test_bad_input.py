@@ -190,6 +190,19 @@ def test_a_buzz_flood_is_rate_limited_and_others_still_buzz(
     assert [r["team"] for r in view["question"]["race"]["ranking"]] == ["lhasa", "shigatse"]
 
 
+def test_a_host_flood_is_rate_limited_but_a_quick_host_is_not(
+    fresh_contest: dict[str, Any],
+) -> None:
+    host = fresh_contest["host"]
+    quick = [host.call("command", {"type": "Pause"}) for _ in range(60)]
+    assert all(ack.get("code") != "rate_limited" for ack in quick)
+    flood: list[dict[str, Any]] = []
+    for _ in range(300):  # sent without waiting for the acks, as a runaway script would
+        host.client.emit("command", {"type": "Pause"}, callback=flood.append)
+    wait_until(lambda: len(flood) == 300, what="every ack of the flood")
+    assert "rate_limited" in {ack.get("code") for ack in flood}
+
+
 def test_http_api_refusals(server: LiveServer, contest: dict[str, Any]) -> None:
     url = server.url
     assert requests.post(url + "/api/contests", json={}, timeout=5).status_code == 401

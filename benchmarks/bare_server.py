@@ -10,8 +10,9 @@ with ``{ok: true, seq}``, as Leitai acks a host command. No database, no contest
 clock pings (unless ``--clock-pings`` asks for them, to study their cost): only what any
 Flask-SocketIO server broadcasting the same payload must do.
 
-Like ``quiz serve``, it does not monkey-patch: in gevent mode it runs on gevent's WSGI server
-with simple-websocket given gevent's primitives, exactly as Flask-SocketIO sets it up.
+Unlike ``quiz serve``, it does not monkey-patch (it has no database and no locks that would need
+it): in gevent mode it runs on gevent's WSGI server with simple-websocket given gevent's
+primitives, exactly as Flask-SocketIO sets it up.
 """
 
 from __future__ import annotations

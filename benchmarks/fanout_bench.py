@@ -39,7 +39,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,8 +54,17 @@ from typing import Any
 import requests
 import socketio
 import yaml
+from benchlib import (
+    CLK_TCK,
+    ROOT,
+    Server,
+    has_uvloop,
+    log,
+    percentile,
+    proc_cpu_s,
+    proc_kb,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
 BARE = Path(__file__).with_name("bare_server.py")
 MINI = ROOT / "tests" / "web" / "templates" / "mini.yaml"
 PASSWORD = "bench-password-123"
@@ -70,34 +78,8 @@ CONNECT_CONCURRENCY = 50
 BURST_GAP_NS = 500_000_000  # clock pings closer than this belong to one burst
 BURST_MARGIN_NS = 50_000_000  # the server is still taking the burst's acks this long after
 OTHER_LOAD_WARNING = 0.15  # cores busy with other programs that make a measurement suspect
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 BANNER = ("This is a development server", "appears to be used in a production deployment")
-
-
-def log(message: str) -> None:
-    """Progress to stderr (the table goes to stdout)."""
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def proc_rss_kb(pid: int) -> int:
-    """VmRSS of a process in kB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for pid {pid}")
-
-
-def proc_cpu_s(pid: int) -> float:
-    """User plus system CPU seconds a process (all its threads) has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+LOG_WORDS = ("Traceback", "Error", "error", "Warning", "WARNING", "Invalid", "Exception")
 
 
 def machine_busy_s() -> float:
@@ -106,78 +88,7 @@ def machine_busy_s() -> float:
     return (sum(fields[:8]) - fields[3] - fields[4]) / CLK_TCK
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..1); NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 # --------------------------------------------------------------------------- servers
-
-
-@dataclass
-class Server:
-    """One server subprocess on a free port, logging to a file."""
-
-    argv: list[str]
-    env: dict[str, str]
-    log_path: Path
-    ready_path: str
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def start(self, timeout: float = 90.0) -> None:
-        """Start the process and wait until it answers HTTP."""
-        with self.log_path.open("ab") as out:
-            self.process = subprocess.Popen(
-                [*self.argv, "--port", str(self.port)],
-                env=self.env,
-                cwd=ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                requests.get(self.url + self.ready_path, timeout=1)
-                return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError(f"server on {self.url} did not answer in {timeout} s")
-
-    def stop(self) -> None:
-        """Terminate the process (kill it if it lingers)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def complaints(self) -> list[str]:
-        """Log lines that look like warnings or errors (less Werkzeug's development banner)."""
-        words = ("Traceback", "Error", "error", "Warning", "WARNING", "Invalid", "Exception")
-        text = re.sub(r"\x1b\[[0-9;]*m", "", self.log_path.read_text(errors="replace"))
-        return [
-            line
-            for line in text.splitlines()
-            if any(word in line for word in words) and not any(b in line for b in BANNER)
-        ]
 
 
 @dataclass
@@ -399,15 +310,6 @@ async def worker(config: dict[str, Any]) -> None:
     os._exit(0)  # closing 1,000 websockets politely takes seconds; the server is stopped anyway
 
 
-def has_uvloop() -> bool:
-    """Whether the players can run on uvloop (cheaper per message than asyncio's own loop)."""
-    try:
-        import uvloop  # noqa: F401, PLC0415
-    except ImportError:
-        return False
-    return True
-
-
 def worker_main() -> None:
     """Entry point of a client process: its config is the first line of stdin."""
     config = json.loads(sys.stdin.readline())
@@ -573,7 +475,7 @@ async def measure(
     workers = Workers(uvloop)
     try:
         await asyncio.sleep(0.5)
-        result.rss_before_kb = proc_rss_kb(server.pid)
+        result.rss_before_kb = proc_kb(server.pid)
         started = time.monotonic()
         await workers.start(server.url, target.player_auths, procs, work / "workers.err")
         connected = await workers.until(
@@ -588,7 +490,7 @@ async def measure(
             if not connected or result.connected < players * 0.9:
                 return result
         await asyncio.sleep(SETTLE_S)
-        result.rss_after_kb = proc_rss_kb(server.pid)
+        result.rss_after_kb = proc_kb(server.pid)
         idle_from = proc_cpu_s(server.pid)
         await asyncio.sleep(IDLE_WINDOW_S)
         idle_rate = (proc_cpu_s(server.pid) - idle_from) / IDLE_WINDOW_S
@@ -674,7 +576,7 @@ def run_pair(
             if server is not None:
                 server.stop()
         if server is not None:
-            result.complaints = server.complaints()
+            result.complaints = server.complaints(LOG_WORDS, BANNER)
         log(
             f"{kind} {mode} {players}: p50 {result.p50:.1f} ms, p99 {result.p99:.1f} ms, "
             f"{result.mb_per_client * 1024:.0f} kB/client, {result.cpu_ms_per_action:.1f} ms "

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
 
 Result = TypeVar("Result")
+# Each scrypt hash holds 32 MB while it runs; more hashes at once than cores would only add
+# memory (gevent's default pool of 10 threads peaked at 363 MB during a burst of sign-ups).
+POOL_SIZE = min(4, os.cpu_count() or 1)
+_pool: Any = None
+_pool_lock = threading.Lock()
 
 
 def off_loop(function: Callable[..., Result], *args: object) -> Result:
@@ -20,7 +27,16 @@ def off_loop(function: Callable[..., Result], *args: object) -> Result:
     patched locks must stay on the loop.
     """
     if has_app_context() and current_app.config.get("ASYNC_MODE") == "gevent":
-        import gevent  # noqa: PLC0415 - only a gevent server has a hub to borrow a thread from
-
-        return gevent.get_hub().threadpool.apply(function, args)  # type: ignore[no-any-return]
+        return _gevent_pool().apply(function, args)  # type: ignore[no-any-return]
     return function(*args)
+
+
+def _gevent_pool() -> Any:
+    """The process's small pool of real threads (made on first use, in the serving process)."""
+    global _pool  # noqa: PLW0603 - one pool per process, made lazily so other commands skip gevent
+    with _pool_lock:
+        if _pool is None:
+            from gevent.threadpool import ThreadPool  # noqa: PLC0415 - gevent mode only
+
+            _pool = ThreadPool(POOL_SIZE)
+        return _pool

@@ -93,8 +93,13 @@ def login() -> str | BaseResponse:
         if not _login_attempts.allow(request.remote_addr or "?"):
             error = "尝试次数过多，请一分钟后再试 / Too many attempts: wait a minute"
         elif check_host_password(sessions(), request.form.get("password", "")):
+            # A fresh session for the host, keeping the self-test player of this browser.
+            player = session.get("user_id")
             session.clear()
             session["host"] = True
+            if player is not None:
+                session["user_id"] = player
+                session.permanent = True
             target = request.args.get("next", "")
             return redirect(
                 target
@@ -109,7 +114,7 @@ def login() -> str | BaseResponse:
 
 @pages.post("/logout")
 def logout() -> BaseResponse:
-    session.clear()
+    session.pop("host", None)
     return redirect(url_for("pages.index"), code=303)
 
 

@@ -18,6 +18,7 @@ from quiz.resources import bundled_banks_dir
 from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.storage.models import UserRow
 from quiz.web import create_app
+from quiz.web.auth import set_host_password
 from quiz.web.practice_service import PracticeService
 from tests.web.practice_fixtures import (
     PASSWORD,
@@ -86,6 +87,19 @@ def test_register_stores_a_scrypt_hash_and_logs_in(app: Flask, client: FlaskClie
     again = client.post("/api/practice/login", json={"name": "卓玛", "password": PASSWORD})
     assert again.status_code == 200
     assert again.json == {"user": user}
+
+
+def test_the_host_logging_in_and_out_keeps_the_browsers_player(
+    app: Flask, client: FlaskClient
+) -> None:
+    set_host_password(db(app), "host-password")
+    user = register(client, "卓玛")
+    assert client.post("/login", data={"password": "host-password"}).status_code == 303
+    assert client.get("/host").status_code == 200
+    assert client.get("/api/practice/me").json == {"user": user}
+    client.post("/logout")
+    assert client.get("/host").status_code == 302
+    assert client.get("/api/practice/me").json == {"user": user}
 
 
 def test_names_are_unique_across_case_and_width(client: FlaskClient) -> None:

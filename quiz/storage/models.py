@@ -290,3 +290,17 @@ class PkMatchRow(Base):
     blue_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     bot_team: Mapped[str | None] = mapped_column(String(16))
     recorded: Mapped[bool] = mapped_column(default=False)
+
+
+class PkQueueRow(Base):
+    """A player waiting for a PK opponent, on the connection ``sid`` (of whichever process).
+
+    Kept in the database so that every server process pairs from one queue; a waiter is claimed
+    by deleting its row, which only one process can do.
+    """
+
+    __tablename__ = "pk_queue"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    sid: Mapped[str] = mapped_column(String(64))
+    since_ms: Mapped[int] = mapped_column(BigInteger)

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from quiz.engine.questions import Question
@@ -20,6 +20,7 @@ from quiz.storage.models import (
     ContestRow,
     DailySetRow,
     PkMatchRow,
+    PkQueueRow,
     QuestionRow,
     QuestionVersion,
     ReviewCardRow,
@@ -228,3 +229,39 @@ def unrecorded_matches(session: Session) -> list[tuple[PkMatchRow, str]]:
         .where(PkMatchRow.recorded.is_(False))
     )
     return [(match, code) for match, code in session.execute(query)]
+
+
+def enqueue(session: Session, user_id: int, sid: str, since_ms: int) -> None:
+    """Put a user in the PK queue on connection ``sid`` (replacing an earlier wait of theirs)."""
+    session.execute(delete(PkQueueRow).where(PkQueueRow.user_id == user_id))
+    session.add(PkQueueRow(user_id=user_id, sid=sid, since_ms=since_ms))
+
+
+def claim(session: Session, row: PkQueueRow) -> bool:
+    """Take a waiter out of the queue; False when another request or process took it first."""
+    result = session.execute(
+        delete(PkQueueRow)
+        .where(PkQueueRow.user_id == row.user_id, PkQueueRow.sid == row.sid)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def waiters(
+    session: Session, *, not_user: int | None = None, before_ms: int | None = None
+) -> list[PkQueueRow]:
+    """Waiting players, longest-waiting first (all but one user, or those waiting since before)."""
+    query = select(PkQueueRow).order_by(PkQueueRow.since_ms, PkQueueRow.user_id)
+    if not_user is not None:
+        query = query.where(PkQueueRow.user_id != not_user)
+    if before_ms is not None:
+        query = query.where(PkQueueRow.since_ms <= before_ms)
+    return list(session.scalars(query))
+
+
+def leave_queue(session: Session, *, sid: str | None = None, user_id: int | None = None) -> None:
+    """Take a connection's (or a user's) wait out of the queue."""
+    if sid is not None:
+        session.execute(delete(PkQueueRow).where(PkQueueRow.sid == sid))
+    if user_id is not None:
+        session.execute(delete(PkQueueRow).where(PkQueueRow.user_id == user_id))

@@ -5,14 +5,14 @@ same :class:`ContestService` as any contest; players join it as team seats. One 
 plays the host (``referee_step``) and the bot (``bot_step``) of every running match, pairs
 waiting players, and records finished matches into their players' history.
 
-The queue lives in this process: with several processes behind a message queue, players are
-paired only with those connected to the same process (see docs/practice.md).
+The queue is a table, so every process pairs from it: a waiter is claimed by deleting its row,
+which only one request can do, and the pairing is sent through the message queue to whichever
+process holds the other player's connection.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -28,7 +28,7 @@ from quiz.engine.views import question_view
 from quiz.selftest.pk import BOT_NAME, bot_step, referee_step
 from quiz.storage import selftest_repo as repo
 from quiz.storage.contest_repo import add_player, contest_by_code
-from quiz.storage.models import AttemptRow, BankRow, PkMatchRow, SittingRow, UserRow
+from quiz.storage.models import AttemptRow, BankRow, PkMatchRow, PkQueueRow, SittingRow, UserRow
 from quiz.web.contest_setup import SetupError, build_contest
 from quiz.web.practice_service import PracticeService
 from quiz.web.protocol import ProtocolError, checked_payload
@@ -37,7 +37,8 @@ from quiz.web.sockets import guarded
 
 log = logging.getLogger(__name__)
 TEMPLATE = "pk_1v1"
-SIDES = ("red", "blue")
+# A wait nobody claimed for the bot this long after it was due belongs to a process that died.
+STALE_AFTER_MS = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +82,8 @@ class PkArena:
         self.practice = practice
         self.settings = settings
         self.clock_ms: Callable[[], int] = contests.clock_ms
-        self.waiting: dict[int, Waiter] = {}
         self.running: dict[str, Running] = {}
         self.users: dict[str, int] = {}  # sid -> user id of practice connections
-        self._lock = threading.Lock()
 
     # Connections and the queue -------------------------------------------------------------
 
@@ -107,24 +106,64 @@ class PkArena:
         return user_id
 
     def find(self, sid: str) -> dict[str, Any]:
-        """Queue the connection's user, or pair it at once with someone already waiting."""
+        """Pair the connection's user with the longest-waiting other player, or queue it."""
         user_id = self.player(sid)
-        with self._lock:
-            rival = next((w for w in self.waiting.values() if w.user_id != user_id), None)
+        me = Waiter(user_id, sid, self.clock_ms())
+        with self.practice.sessions.begin() as session:
+            rival = next(
+                (
+                    Waiter(row.user_id, row.sid, row.since_ms)
+                    for row in repo.waiters(session, not_user=user_id)
+                    if repo.claim(session, row)
+                ),
+                None,
+            )
             if rival is None:
-                self.waiting[user_id] = Waiter(user_id, sid, self.clock_ms())
-                return {"ok": True, "waiting": True, "bot_after_ms": self.settings.bot_after_ms}
-            del self.waiting[rival.user_id]
-            self.waiting.pop(user_id, None)
-        seats = self.start_match(rival, Waiter(user_id, sid, self.clock_ms()))
+                repo.enqueue(session, user_id, sid, me.since_ms)
+            else:
+                repo.leave_queue(session, user_id=user_id)
+        if rival is None:
+            return {"ok": True, "waiting": True, "bot_after_ms": self.settings.bot_after_ms}
+        seats = self.start_match(rival, me)
+        if user_id not in seats:
+            return {"ok": False, "code": "refused", "message": "no PK match could be set up"}
         return {"ok": True, "matched": seats[user_id]}
 
     def cancel(self, sid: str) -> None:
         """Leave the queue (a closed page leaves it too)."""
-        with self._lock:
-            for user_id, waiter in list(self.waiting.items()):
-                if waiter.sid == sid:
-                    del self.waiting[user_id]
+        with self.practice.sessions.begin() as session:
+            repo.leave_queue(session, sid=sid)
+
+    def pair_waiting(self, now: int) -> None:
+        """Pair players who queued at the same moment (each found the queue empty, perhaps on
+        different processes); give the bot to this process's players who waited long enough;
+        drop waits whose process must have died (nobody claimed them for the bot)."""
+        pairs: list[tuple[Waiter, Waiter | None]] = []
+        with self.practice.sessions.begin() as session:
+            queue = repo.waiters(session)
+            while len(queue) >= 2:
+                first = queue.pop(0)
+                if not repo.claim(session, first):
+                    continue
+                partner = next((row for row in queue if repo.claim(session, row)), None)
+                if partner is None:  # the others were taken meanwhile: first waits on
+                    repo.enqueue(session, first.user_id, first.sid, first.since_ms)
+                    break
+                queue.remove(partner)
+                pairs.append((self._waiter(first), self._waiter(partner)))
+            lonely_since = now - self.settings.bot_after_ms
+            for row in repo.waiters(session, before_ms=lonely_since):
+                mine = self.users.get(row.sid) == row.user_id
+                dead = row.since_ms < lonely_since - STALE_AFTER_MS
+                claimed = (mine or dead) and repo.claim(session, row)
+                if claimed and mine:
+                    pairs.append((self._waiter(row), None))
+        for red, blue in pairs:
+            self.start_match(red, blue)
+
+    @staticmethod
+    def _waiter(row: PkQueueRow) -> Waiter:
+        return Waiter(row.user_id, row.sid, row.since_ms)
 
     def start_match(self, red: Waiter, blue: Waiter | None) -> dict[int, dict[str, Any]]:
         """Create a match for two players (or one and the bot) and tell each its seat."""
@@ -193,14 +232,7 @@ class PkArena:
     def step(self) -> None:
         """One pass: pair long waiters with the bot, host and bot every match, record the ends."""
         now = self.clock_ms()
-        with self._lock:
-            lonely = [
-                w for w in self.waiting.values() if now - w.since_ms >= self.settings.bot_after_ms
-            ]
-            for waiter in lonely:
-                del self.waiting[waiter.user_id]
-        for waiter in lonely:
-            self.start_match(waiter, None)
+        self.pair_waiting(now)
         for match in list(self.running.values()):
             try:
                 self._drive(match, now)

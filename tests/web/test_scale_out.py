@@ -16,6 +16,7 @@ import redis
 
 from tests.conftest import need_service
 from tests.web.live import LiveServer, Recorder, close_all, wait_until
+from tests.web.test_pk import Queue, account, play
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
@@ -26,7 +27,12 @@ def two_servers(tmp_path: Path, postgres_url: str) -> Iterator[tuple[LiveServer,
         redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
     except redis.RedisError as error:
         need_service("Redis", f"{REDIS_URL}: {error}")
-    environment = {"QUIZ_DATABASE_URL": postgres_url, "QUIZ_MESSAGE_QUEUE": REDIS_URL}
+    environment = {
+        "QUIZ_DATABASE_URL": postgres_url,
+        "QUIZ_MESSAGE_QUEUE": REDIS_URL,
+        "QUIZ_PK_REVEAL_S": "0.3",
+        "QUIZ_PK_BOT_AFTER_S": "60",
+    }
     first = LiveServer(tmp_path / "a", extra_env=environment)
     second = LiveServer(tmp_path / "b", extra_env=environment)
     for server in (first, second):
@@ -100,3 +106,34 @@ def test_races_across_processes_have_one_winner_and_reach_everyone(
     assert watcher.snapshots()[0]["view"]["standings"] == host.view()["standings"]
     close_all(host, near, far, watcher)
     host_http.close()
+
+
+def test_pk_players_on_different_processes_are_paired_and_play(
+    two_servers: tuple[LiveServer, LiveServer],
+) -> None:
+    first, second = two_servers
+    near_http = account(first, "卓玛", "拉萨支队")
+    far_http = account(second, "扎西", "日喀则支队")
+    near_queue, far_queue = Queue(first, near_http), Queue(second, far_http)
+    assert near_queue.find()["waiting"]
+    matched = far_queue.find()
+    assert matched["ok"], matched
+    far_seat = matched["matched"]
+    near_seat = near_queue.pairing()  # sent by the second process, through Redis
+    assert near_seat["contest"] == far_seat["contest"]
+    assert near_seat["opponent"] == {"name": "扎西", "detachment": "日喀则支队", "bot": False}
+    near = Recorder(first, {"role": "team", "seat": near_seat["seat"]}).connect()
+    far = Recorder(second, {"role": "team", "seat": far_seat["seat"]}).connect()
+    players = [
+        threading.Thread(target=play, args=(near, True, [])),
+        threading.Thread(target=play, args=(far, False, [])),
+    ]
+    for thread in players:
+        thread.start()
+    for thread in players:
+        thread.join(timeout=120)
+    for client in (near, far):
+        assert client.view()["podium"] == [near_seat["team"], far_seat["team"]]
+    close_all(near, far)
+    near_queue.client.disconnect()
+    far_queue.client.disconnect()

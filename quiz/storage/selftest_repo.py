@@ -221,6 +221,17 @@ def pk_match_of(session: Session, contest_id: int) -> PkMatchRow | None:
     ).one_or_none()
 
 
+def claim_recording(session: Session, match_id: int) -> bool:
+    """Mark a match recorded; False when it already was (by this or another process)."""
+    result = session.execute(
+        update(PkMatchRow)
+        .where(PkMatchRow.id == match_id, PkMatchRow.recorded.is_(False))
+        .values(recorded=True)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def unrecorded_matches(session: Session) -> list[tuple[PkMatchRow, str]]:
     """PK matches whose result is not yet in their players' history, with their contest code."""
     query = (

@@ -338,9 +338,10 @@ def record_match(practice: PracticeService, code: str, state: ContestState) -> N
     with practice.sessions.begin() as session:
         contest = contest_by_code(session, code)
         match = repo.pk_match_of(session, contest.id) if contest is not None else None
-        if contest is None or match is None or match.recorded:
+        # Two processes hosting the same match (one restarted) may both get here: the
+        # conditional update lets exactly one of them record it.
+        if contest is None or match is None or not repo.claim_recording(session, match.id):
             return
-        match.recorded = True
         started = min((j.at for j in state.judgements), default=practice.clock_ms())
         names = {t.id: t.name for t in state.rules.teams} if state.rules else {}
         for team, user_id in (("red", match.red_user_id), ("blue", match.blue_user_id)):

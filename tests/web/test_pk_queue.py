@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from quiz.storage import selftest_repo as repo
-from quiz.storage.models import PkMatchRow, PkQueueRow, UserRow
-from quiz.web.pk import STALE_AFTER_MS, PkArena
+from quiz.storage.models import PkMatchRow, PkQueueRow, SittingRow, UserRow
+from quiz.web.pk import STALE_AFTER_MS, PkArena, Waiter, record_match
 from tests.web.practice_fixtures import START_MS, Clock, bank_database, practice_app
 
 
@@ -77,3 +77,17 @@ def test_a_wait_of_another_process_gets_no_bot_and_is_dropped_once_stale(app: Fl
     assert state(app) == ([theirs], [])
     arena.pair_waiting(due + STALE_AFTER_MS + 1)
     assert state(app) == ([], [])
+
+
+def test_a_match_finished_by_two_hosts_in_turn_is_recorded_once(app: Flask) -> None:
+    arena: PkArena = app.extensions["leitai.pk"]
+    (player,) = users(app, 1)
+    seats = arena.start_match(Waiter(player, "sid", START_MS), None)
+    code = seats[player]["contest"]
+    live = arena.contests.live(code)
+    assert live is not None
+    for _ in range(2):  # a second host (a restarted process) finishing the same match
+        record_match(arena.practice, code, live.state)
+    with app.extensions["leitai.sessions"]() as session:
+        modes = list(session.scalars(select(SittingRow.mode).where(SittingRow.user_id == player)))
+    assert modes == ["pk"]

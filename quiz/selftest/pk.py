@@ -21,8 +21,6 @@ from quiz.engine.commands import (
 from quiz.engine.questions import Question, Response
 from quiz.engine.state import ContestState
 
-START_MS = 3_000
-REVEAL_MS = 3_000
 # The bot's chance of a right answer by difficulty: a good, not a perfect, opponent.
 BOT_ACCURACY: dict[int, float] = {1: 0.9, 2: 0.8, 3: 0.7, 4: 0.6, 5: 0.5}
 BOT_NAME = "机器人 Bot"

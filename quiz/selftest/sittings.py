@@ -15,7 +15,6 @@ from quiz.engine.questions import Question, Response
 from quiz.selftest.daily import POINTS_PER_CORRECT
 
 Mode: TypeAlias = Literal["practice", "exam", "review", "daily", "pk"]
-MODES: tuple[Mode, ...] = ("practice", "exam", "review", "daily", "pk")
 STARTABLE: tuple[Mode, ...] = ("practice", "exam", "review", "daily")
 MAX_COUNT = 100
 MAX_MINUTES = 180

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from quiz.engine.views import question_view
 from quiz.selftest import leitner
-from quiz.selftest.daily import DAILY_COUNT
+from quiz.selftest.daily import DAILY_COUNT, month_of
 from quiz.storage import selftest_repo as repo
 from quiz.storage.models import SittingRow
 from quiz.web.practice_service import PracticeService
@@ -77,10 +77,10 @@ def leaderboard(service: PracticeService, period: str, by: str, key: str | None)
         day = dt.date.fromisoformat(key) if key else today
         key, first, last = day.isoformat(), day, day
     else:
-        year, month = (int(part) for part in (key or f"{today:%Y-%m}").split("-"))
+        year, month = (int(part) for part in (key or month_of(today)).split("-"))
         first = dt.date(year, month, 1)
         last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        key = f"{year:04d}-{month:02d}"
+        key = month_of(first)
     with service.sessions() as session:
         entries = repo.daily_entries(session, first.isoformat(), last.isoformat())
     rows = _by_detachment(entries) if by == "detachment" else _by_person(entries, period)

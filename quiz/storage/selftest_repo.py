@@ -258,15 +258,11 @@ def claim(session: Session, row: PkQueueRow) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def waiters(
-    session: Session, *, not_user: int | None = None, before_ms: int | None = None
-) -> list[PkQueueRow]:
-    """Waiting players, longest-waiting first (all but one user, or those waiting since before)."""
+def waiters(session: Session, *, not_user: int | None = None) -> list[PkQueueRow]:
+    """Waiting players, longest-waiting first (all of them, or all but one user)."""
     query = select(PkQueueRow).order_by(PkQueueRow.since_ms, PkQueueRow.user_id)
     if not_user is not None:
         query = query.where(PkQueueRow.user_id != not_user)
-    if before_ms is not None:
-        query = query.where(PkQueueRow.since_ms <= before_ms)
     return list(session.scalars(query))
 
 

@@ -112,7 +112,7 @@ class PkArena:
         with self.practice.sessions.begin() as session:
             rival = next(
                 (
-                    Waiter(row.user_id, row.sid, row.since_ms)
+                    self._waiter(row)
                     for row in repo.waiters(session, not_user=user_id)
                     if repo.claim(session, row)
                 ),
@@ -152,7 +152,9 @@ class PkArena:
                 queue.remove(partner)
                 pairs.append((self._waiter(first), self._waiter(partner)))
             lonely_since = now - self.settings.bot_after_ms
-            for row in repo.waiters(session, before_ms=lonely_since):
+            for row in queue:  # the unpaired, longest-waiting first
+                if row.since_ms > lonely_since:
+                    break
                 mine = self.users.get(row.sid) == row.user_id
                 dead = row.since_ms < lonely_since - STALE_AFTER_MS
                 claimed = (mine or dead) and repo.claim(session, row)
@@ -210,7 +212,7 @@ class PkArena:
                 if waiter is None:
                     continue
                 _, token = add_player(session, contest, side, names[side])
-                other = people["blue" if side == "red" else "red"]
+                other = people[other_side(side)]
                 seats[waiter.user_id] = {
                     "contest": created.code,
                     "seat": token,
@@ -280,9 +282,9 @@ class PkArena:
             match = repo.pk_match_of(session, contest.id) if contest else None
             if contest is None or match is None or match.recorded:
                 return None
-            if user_id not in (match.red_user_id, match.blue_user_id):
+            side = side_of(match, user_id)
+            if side is None:
                 return None
-            side = "red" if match.red_user_id == user_id else "blue"
             user = session.get(UserRow, user_id)
             assert user is not None
             _, token = add_player(session, contest, side, user.name)
@@ -295,13 +297,13 @@ class PkArena:
         with self.practice.sessions() as session:
             contest = contest_by_code(session, code)
             match = repo.pk_match_of(session, contest.id) if contest else None
-        if match is None or user_id not in (match.red_user_id, match.blue_user_id):
+        you = side_of(match, user_id) if match is not None else None
+        if match is None or you is None:
             return None
         current = self.contests.snapshot_of(code)
         assert current is not None
         state, _ = current
-        you = "red" if match.red_user_id == user_id else "blue"
-        other = "blue" if you == "red" else "red"
+        other = other_side(you)
         finished = state.phase == "finished"
         judged: dict[tuple[str, str], Any] = {(j.team, j.question_id): j for j in state.judgements}
         review = []
@@ -333,6 +335,18 @@ class PkArena:
         }
 
 
+def other_side(side: str) -> str:
+    """The opponent's side of a match: red against blue."""
+    return "blue" if side == "red" else "red"
+
+
+def side_of(match: PkMatchRow, user_id: int) -> str | None:
+    """The side a user plays in a match; None when they are not one of its players."""
+    if match.red_user_id == user_id:
+        return "red"
+    return "blue" if match.blue_user_id == user_id else None
+
+
 def record_match(practice: PracticeService, code: str, state: ContestState) -> None:
     """Put a finished match into each human player's history and wrong-answer book, once."""
     with practice.sessions.begin() as session:
@@ -347,7 +361,7 @@ def record_match(practice: PracticeService, code: str, state: ContestState) -> N
         for team, user_id in (("red", match.red_user_id), ("blue", match.blue_user_id)):
             if user_id is None:
                 continue
-            other = "blue" if team == "red" else "red"
+            other = other_side(team)
             mine = [j for j in state.judgements if j.team == team]
             version_ids = [int(contest.question_versions[j.question_id]) for j in mine]
             items = practice.versions(session, version_ids)

@@ -23,13 +23,18 @@ START_MS = 1_796_000_000_000
 PASSWORD = "secret-123"
 
 
-def bank_database(folder: Path) -> Path:
-    """A migrated SQLite file with the bundled banks imported (made once, copied per test)."""
-    path = folder / "banks.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
+def import_bundled_banks(url: str) -> None:
+    """Migrate the database at ``url`` and import the bundled banks into it."""
+    engine = make_engine(url)
     migrate(engine)
     import_reports(session_factory(engine), validate_paths([str(bundled_banks_dir())]))
     engine.dispose()
+
+
+def bank_database(folder: Path) -> Path:
+    """A migrated SQLite file with the bundled banks imported (made once, copied per test)."""
+    path = folder / "banks.sqlite3"
+    import_bundled_banks(f"sqlite:///{path}")
     return path
 
 
@@ -45,15 +50,20 @@ class Clock:
         self.today += dt.timedelta(days=days)
 
 
-def practice_app(template: Path, folder: Path, clock: Clock) -> Flask:
-    """A fresh app on a copy of the bank database, its practice clock replaced by ``clock``."""
-    path = folder / "leitai.sqlite3"
-    shutil.copy(template, path)
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "TESTING": True})
+def clocked_app(url: str, clock: Clock) -> Flask:
+    """An app on the database at ``url``, its practice clock replaced by ``clock``."""
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
     service: PracticeService = app.extensions["leitai.practice"]
     service.clock_ms = lambda: clock.now_ms
     service.today = lambda: clock.today
     return app
+
+
+def practice_app(template: Path, folder: Path, clock: Clock) -> Flask:
+    """A fresh app on a copy of the bank database, its practice clock replaced by ``clock``."""
+    path = folder / "leitai.sqlite3"
+    shutil.copy(template, path)
+    return clocked_app(f"sqlite:///{path}", clock)
 
 
 def register(client: FlaskClient, name: str, detachment: str = "拉萨支队") -> dict[str, Any]:

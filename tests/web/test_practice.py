@@ -12,18 +12,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from quiz.banks.loader import validate_paths
-from quiz.cli import import_reports
-from quiz.resources import bundled_banks_dir
-from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.storage.models import UserRow
-from quiz.web import create_app
 from quiz.web.auth import set_host_password
-from quiz.web.practice_service import PracticeService
 from tests.web.practice_fixtures import (
     PASSWORD,
     Clock,
     bank_database,
+    clocked_app,
+    import_bundled_banks,
     practice_app,
     register,
     respond,
@@ -478,14 +474,8 @@ def test_history_shows_each_sitting_and_the_weakest_tags_first(client: FlaskClie
 
 
 def test_the_practice_api_works_on_postgresql(postgres_url: str, clock: Clock) -> None:
-    engine = make_engine(postgres_url)
-    migrate(engine)
-    import_reports(session_factory(engine), validate_paths([str(bundled_banks_dir())]))
-    engine.dispose()
-    app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
-    service: PracticeService = app.extensions["leitai.practice"]
-    service.clock_ms = lambda: clock.now_ms
-    service.today = lambda: clock.today
+    import_bundled_banks(postgres_url)
+    app = clocked_app(postgres_url, clock)
     client = app.test_client()
     register(client, "卓玛")
     sitting = start(client, mode="daily")

@@ -232,12 +232,9 @@ class PracticeService:
         now = self.clock_ms()
         with self.sessions.begin() as session:
             row = self._own(session, user_id, sitting_id)
-            progress = self._progress(row)
-            if progress.timed_out(now) and not progress.finished:
-                self._finish(session, row, row.deadline_ms or now)
-                expired = self._describe(session, row, now)
-            else:
-                return self._judge(session, row, progress, position, response, now)
+            if not self._expire(session, row, now):
+                return self._judge(session, row, self._progress(row), position, response, now)
+            expired = self._describe(session, row, now)
         raise TimeUp(expired)
 
     def _judge(
@@ -339,9 +336,12 @@ class PracticeService:
             row.deadline_ms,
         )
 
-    def _expire(self, session: Session, row: SittingRow, now: int) -> None:
+    def _expire(self, session: Session, row: SittingRow, now: int) -> bool:
+        """Finish an exam whose deadline has passed, at its deadline; True when this did it."""
         if row.finished_ms is None and self._progress(row).timed_out(now):
             self._finish(session, row, row.deadline_ms or now)
+            return True
+        return False
 
     def _finish(self, session: Session, row: SittingRow, at: int) -> None:
         """End a sitting; an exam's unanswered questions were not known, so they go in the book."""

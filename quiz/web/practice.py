@@ -54,6 +54,7 @@ STATUS = {
     "time_up": 410,
     "name_taken": 409,
     "bad_login": 401,
+    "too_large": 413,
 }
 
 
@@ -118,12 +119,9 @@ def sign_in(user: dict[str, Any]) -> None:
 @practice.errorhandler(AccountError)
 @practice.errorhandler(SittingError)
 def refused(failure: AccountError | SittingError) -> Answer:
-    if isinstance(failure, AlreadyDone):
+    if isinstance(failure, AlreadyDone | TimeUp):
         return error(failure.code, failure.message, sitting=failure.sitting)
-    if isinstance(failure, TimeUp):
-        return error(failure.code, failure.message, sitting=failure.sitting)
-    status = 413 if failure.code == "too_large" else None
-    return error(failure.code, failure.message, status)
+    return error(failure.code, failure.message)
 
 
 @practice.get("/practice")

@@ -301,8 +301,12 @@ def test_forged_and_replayed_answers_change_nothing(app: Flask, client: FlaskCli
 def test_a_response_of_the_wrong_type_is_refused(client: FlaskClient) -> None:
     register(client, "卓玛")
     sitting = start(client, mode="practice", count=20)
-    while sitting["question"]["type"] != "truefalse":
-        sitting = respond(client, sitting, right=True).json["sitting"]
+    # A random draw of 20 may hold no true/false question: keep drawing until one comes up.
+    while sitting["finished"] or sitting["question"]["type"] != "truefalse":
+        if sitting["finished"]:
+            sitting = start(client, mode="practice", count=20)
+        else:
+            sitting = respond(client, sitting, right=True).json["sitting"]
     answer = client.post(
         f"/api/practice/sittings/{sitting['id']}/answers",
         json={"position": sitting["question"]["position"], "response": 1},

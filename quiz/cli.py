@@ -155,8 +155,8 @@ def _export(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     """Run the server; on the first start import the bundled banks and set a host password."""
     # Imported here so that validate/import/export do not pay for loading the web stack.
+    from quiz.app.host_auth import ensure_host_password  # noqa: PLC0415
     from quiz.web import create_app, start_background  # noqa: PLC0415
-    from quiz.web.auth import ensure_host_password  # noqa: PLC0415
     from quiz.web.serving import serve  # noqa: PLC0415
 
     url = args.database or database_url()
@@ -196,7 +196,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _set_password(args: argparse.Namespace) -> int:
     """Set the host password (read from stdin when not given, so it stays out of the history)."""
-    from quiz.web.auth import set_host_password  # noqa: PLC0415
+    from quiz.app.host_auth import set_host_password  # noqa: PLC0415
 
     password = args.password
     if password is None:

@@ -1,13 +1,17 @@
 """Contest templates: YAML in, a frozen RuleSet out, every problem with file, line and column.
 
 The core's ruleset_from_mapping does the checking and names the path of a bad value; this
-adapter only reads the file and turns that path into a position in it.
+adapter only reads the file and turns that path into a position in it. It is the one template
+reader: the host's form, PK matches, the tests and the CLI all go through it.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from quiz.engine.errors import RuleSetError
 from quiz.engine.rules import RuleSet, ruleset_from_mapping
@@ -23,27 +27,49 @@ class TemplateError(ValueError):
         self.problems = problems
 
 
-def load_template(text: str, filename: str) -> RuleSet:
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A template's plain data (stored with each contest made from it) and the rules it makes."""
+
+    name: str
+    data: dict[str, Any]
+    rules: RuleSet
+
+
+def parse_template(text: str, filename: str) -> Template:
     """Parse template text; malformed YAML or a bad value raises TemplateError with positions."""
     try:
         located = load_yaml(text, filename)
     except YamlSourceError as error:
         raise TemplateError(error.problems) from error
     try:
-        return ruleset_from_mapping(located.data)
+        rules = ruleset_from_mapping(located.data)
     except RuleSetError as error:
         line, column = located.position(error.path)
         problem = Problem(filename, line, column, "error", error.message)
         raise TemplateError([problem]) from error
+    # Round-trip through JSON so the copy stored with a contest holds only JSON types.
+    data: dict[str, Any] = json.loads(json.dumps(located.data, default=str))
+    return Template(Path(filename).stem, data, rules)
 
 
-def read_template(path: str | Path) -> RuleSet:
-    """Read and load a template file (size and encoding checked like bank files)."""
+def load_template(text: str, filename: str) -> RuleSet:
+    """The rules of template text (see :func:`parse_template`)."""
+    return parse_template(text, filename).rules
+
+
+def read_template_file(path: str | Path) -> Template:
+    """Read and parse a template file (size and encoding checked like bank files)."""
     try:
         text = read_source(str(path))
     except YamlSourceError as error:
         raise TemplateError(error.problems) from error
-    return load_template(text, str(path))
+    return parse_template(text, str(path))
+
+
+def read_template(path: str | Path) -> RuleSet:
+    """The rules of a template file."""
+    return read_template_file(path).rules
 
 
 def shipped_templates() -> dict[str, Path]:

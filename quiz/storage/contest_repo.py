@@ -35,18 +35,19 @@ def create_contest(
     code: str,
     title: str,
     template: dict[str, Any],
+    status: str,
     teams: list[tuple[str, str]],
     setup: dict[str, Any],
     question_versions: dict[str, int],
     purpose: str = "contest",
 ) -> ContestRow:
-    """Store a new contest in the lobby with its teams and its first logged command (set-up)."""
+    """Store a new contest with its teams and its first logged command (set-up)."""
     contest = ContestRow(
         code=code,
         purpose=purpose,
         title=title,
         template=template,
-        status="lobby",
+        status=status,
         screen_key=secrets.token_urlsafe(16),
         question_versions=question_versions,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quiz.engine.questions import Question
@@ -102,6 +103,100 @@ def attempts_of(session: Session, sitting_id: int) -> list[AttemptRow]:
             select(AttemptRow)
             .where(AttemptRow.sitting_id == sitting_id)
             .order_by(AttemptRow.position)
+        )
+    )
+
+
+def add_sitting(session: Session, **fields: Any) -> SittingRow:
+    """Store a new sitting (``fields`` are SittingRow's columns) and give it its id."""
+    row = SittingRow(**fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_attempt(
+    session: Session,
+    sitting: SittingRow,
+    position: int,
+    version_id: int,
+    response: Any,
+    correct: bool,
+    answered_ms: int,
+) -> None:
+    """Store one answer of a sitting (the unique (sitting, position) pair refuses a second)."""
+    session.add(
+        AttemptRow(
+            sitting_id=sitting.id,
+            user_id=sitting.user_id,
+            position=position,
+            question_version_id=version_id,
+            response=response,
+            correct=correct,
+            answered_ms=answered_ms,
+        )
+    )
+
+
+def daily_sitting_of(session: Session, user_id: int, day: str) -> SittingRow | None:
+    """A user's daily-challenge sitting of a day, or None before they start it."""
+    return session.scalars(
+        select(SittingRow).where(SittingRow.user_id == user_id, SittingRow.day == day)
+    ).first()
+
+
+def open_sittings_of(session: Session, user_id: int, mode: str | None) -> list[SittingRow]:
+    """A user's unfinished sittings (of one mode, or all), newest first."""
+    query = select(SittingRow).where(
+        SittingRow.user_id == user_id, SittingRow.finished_ms.is_(None)
+    )
+    if mode:
+        query = query.where(SittingRow.mode == mode)
+    return list(session.scalars(query.order_by(SittingRow.id.desc())))
+
+
+def banks_generation(session: Session) -> tuple[tuple[Any, ...], ...]:
+    """Every bank's id, version and import time: changes exactly when an import changes banks."""
+    return tuple(
+        tuple(row)
+        for row in session.execute(
+            select(BankRow.slug, BankRow.version, BankRow.imported_at).order_by(BankRow.slug)
+        )
+    )
+
+
+def bank_slugs(session: Session) -> list[str]:
+    """Every bank's id, sorted."""
+    return list(session.scalars(select(BankRow.slug).order_by(BankRow.slug)))
+
+
+def users_by_id(session: Session, user_ids: list[int]) -> dict[int, UserRow]:
+    """The users with these ids (unknown ids are left out)."""
+    return {row.id: row for row in session.scalars(select(UserRow).where(UserRow.id.in_(user_ids)))}
+
+
+def keep_daily_set(session: Session, day: str, chosen: list[int]) -> list[int]:
+    """Fix a day's set as ``chosen`` unless a racing first request fixed it first; the set kept."""
+    with session.begin_nested() as nested:
+        try:
+            session.add(DailySetRow(day=day, question_versions=chosen))
+            session.flush()
+        except IntegrityError:
+            nested.rollback()
+            return daily_set(session, day) or chosen
+    return chosen
+
+
+def add_pk_match(
+    session: Session, contest_id: int, red_user_id: int, blue_user_id: int | None
+) -> None:
+    """Store who plays a PK match; a match without a blue player plays the bot as blue."""
+    session.add(
+        PkMatchRow(
+            contest_id=contest_id,
+            red_user_id=red_user_id,
+            blue_user_id=blue_user_id,
+            bot_team=None if blue_user_id is not None else "blue",
         )
     )
 

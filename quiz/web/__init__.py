@@ -1,4 +1,8 @@
-"""The web adapter: the Flask app factory, pages, and the Socket.IO contest protocol."""
+"""The web adapter: the Flask app factory, pages, the JSON APIs, and the Socket.IO protocol.
+
+Everything here parses a request or an event, calls one service of :mod:`quiz.app`, and renders
+or emits the result. No view or handler holds a rule or a query of its own.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +15,16 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from quiz import __version__
+from quiz.app import Services, build_services
+from quiz.app.blocking import offload_for
+from quiz.app.host_auth import session_secret
+from quiz.app.pk import PkSettings
 from quiz.resources import resource_dir
 from quiz.storage.db import make_engine, migrate, session_factory
-from quiz.web.auth import session_secret
+from quiz.web.api import api
 from quiz.web.pages import pages, register_errors
-from quiz.web.pk import PkArena, PkSettings, register_pk
-from quiz.web.practice import Limits, practice
-from quiz.web.practice_service import PracticeService
-from quiz.web.service import ContestService
-from quiz.web.sockets import Hub, now_ms, register
+from quiz.web.practice_api import Limits, practice_api
+from quiz.web.sockets import Hub, now_ms, pk_loop, register, register_pk
 
 # The transport refuses bigger messages outright; the protocol's own limit (4 KB) is checked
 # per event with a clear error, this one only stops a client from making the server buffer MBs.
@@ -64,27 +69,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
-    service = ContestService(sessions, now_ms, shared=bool(app.config["MESSAGE_QUEUE"]))
-    hub = Hub(socketio, service)
-    service.publish = hub.publish
-    register(socketio, hub)
-    app.extensions["leitai.sessions"] = sessions
-    app.extensions["leitai.service"] = service
-    app.extensions["leitai.hub"] = hub
-    practice_service = PracticeService(sessions, now_ms, dt.date.today)
-    settings = PkSettings(
-        bot_after_ms=int(app.config["PK_BOT_AFTER_S"] * 1000),
-        pause_ms=int(app.config["PK_REVEAL_S"] * 1000),
-        bot_pace=app.config["PK_BOT_PACE"],
+    services = build_services(
+        sessions,
+        clock_ms=now_ms,
+        shared=bool(app.config["MESSAGE_QUEUE"]),
+        offload=offload_for(app.config["ASYNC_MODE"]),
+        pk_settings=PkSettings(
+            bot_after_ms=int(app.config["PK_BOT_AFTER_S"] * 1000),
+            pause_ms=int(app.config["PK_REVEAL_S"] * 1000),
+            bot_pace=app.config["PK_BOT_PACE"],
+        ),
     )
-    arena = PkArena(socketio, service, practice_service, settings)
-    hub.practice = arena
-    register_pk(socketio, arena, hub.limit)
-    app.extensions["leitai.practice"] = practice_service
+    hub = Hub(socketio, services.contests)
+    services.contests.publish = hub.publish
+    hub.practice = services.pk
+    register(socketio, hub)
+    register_pk(socketio, services.pk, hub.limit)
+    app.extensions["leitai"] = services
+    app.extensions["leitai.hub"] = hub
     app.extensions["leitai.practice_limits"] = Limits(app.config["PRACTICE_SIGNUPS_PER_MINUTE"])
-    app.extensions["leitai.pk"] = arena
     app.register_blueprint(pages)
-    app.register_blueprint(practice)
+    app.register_blueprint(api)
+    app.register_blueprint(practice_api)
     register_errors(app)
     logging.getLogger("quiz").setLevel(logging.INFO)
     return app
@@ -93,12 +99,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def start_background(app: Flask) -> list[str]:
     """Resume running contests and PK matches after a restart, then run the timers, the clock
     pings and the PK host."""
-    service: ContestService = app.extensions["leitai.service"]
+    services: Services = app.extensions["leitai"]
     hub: Hub = app.extensions["leitai.hub"]
-    arena: PkArena = app.extensions["leitai.pk"]
-    recovered = service.recover()
-    arena.recover()
+    recovered = services.contests.recover()
+    services.pk.recover()
     hub.socketio.start_background_task(hub.tick_loop)
-    hub.socketio.start_background_task(arena.loop)
+    hub.socketio.start_background_task(pk_loop, hub.socketio, services.pk)
     hub.socketio.start_background_task(hub.ping_loop)
     return recovered

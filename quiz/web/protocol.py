@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Collection
 from typing import Any
 
+from quiz.app.errors import Refused
 from quiz.engine import commands as c
 from quiz.engine.questions import Response
 
@@ -23,17 +24,8 @@ MAX_CHOICES = 8
 CommandFactory = Callable[[int], c.Command]
 
 
-class ProtocolError(ValueError):
+class ProtocolError(Refused):
     """A refused client event: ``code`` is one of docs/protocol.md's error codes."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def as_ack(self) -> dict[str, Any]:
-        """The acknowledgement a client receives for this refusal."""
-        return {"ok": False, "code": self.code, "message": self.message}
 
 
 def checked_payload(payload: Any, allowed: Collection[str]) -> dict[str, Any]:

@@ -17,11 +17,15 @@ from typing import Any, Protocol
 from flask import request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
+from quiz.app.contests import ContestService, LiveContest
+from quiz.app.errors import Refused
+from quiz.app.lobby import contest_info, seat_of
+from quiz.app.pk import PkService
 from quiz.engine.commands import Buzz, PassQuestion, SyncClock
 from quiz.engine.errors import ContestError
 from quiz.engine.events import Event
 from quiz.engine.views import events_for, view
-from quiz.storage.contest_repo import contest_by_code, player_id_of, seat_by_token
+from quiz.storage.contest_repo import player_id_of
 from quiz.web.clocks import DeviceClocks
 from quiz.web.limits import RateLimiter
 from quiz.web.protocol import (
@@ -34,7 +38,6 @@ from quiz.web.protocol import (
     team_buzz_times,
     team_tier,
 )
-from quiz.web.service import ContestService, LiveContest
 
 log = logging.getLogger(__name__)
 PING_EVERY_S = 2.0
@@ -77,7 +80,7 @@ class PracticeRoom(Protocol):
     """Where self-test connections (``auth: {role: "practice"}``) go instead of a contest."""
 
     def connect(self, sid: str, user_id: Any) -> None:
-        """Accept a logged-in user's connection, or raise ProtocolError."""
+        """Accept a logged-in user's connection, or raise Refused."""
 
     def disconnect(self, sid: str) -> None:
         """Forget a connection that closed."""
@@ -139,8 +142,7 @@ class Hub:
             seat_token = fields.get("seat")
             if not isinstance(seat_token, str) or len(seat_token) > 100:
                 raise ProtocolError("unauthorized", "a team device needs its seat token")
-            with self.service.sessions() as db:
-                seat = seat_by_token(db, seat_token)
+            seat = seat_of(self.service, seat_token)
             if seat is None:
                 raise ProtocolError("unauthorized", "unknown seat: join the contest again")
             title, _ = self._contest(seat.code)
@@ -169,11 +171,10 @@ class Hub:
 
     def _contest(self, code: str) -> tuple[str, str]:
         """A contest's title and screen key, in one query; unknown codes are refused."""
-        with self.service.sessions() as db:
-            row = contest_by_code(db, code)
-        if row is None:
+        info = contest_info(self.service, code)
+        if info is None:
             raise ProtocolError("unknown_contest", f"no contest with code {code!r}")
-        return row.title, row.screen_key
+        return info.title, info.screen_key
 
     def run(self, sid: str, make: CommandFactory) -> dict[str, Any]:
         """Execute a command for a client and describe the outcome as an ack."""
@@ -181,7 +182,7 @@ class Hub:
         try:
             outcome = self.service.execute(client.code, make)
         except ContestError as error:
-            return {"ok": False, "code": "refused", "message": str(error)}
+            return {"ok": False, "code": getattr(error, "code", "refused"), "message": str(error)}
         if outcome.ignored is not None:
             return {"ok": True, "ignored": outcome.ignored, "seq": outcome.seq}
         return {"ok": True, "seq": outcome.seq}
@@ -289,7 +290,7 @@ def guarded(handler: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, A
     def wrapper(*args: Any) -> dict[str, Any]:
         try:
             return handler(*args)
-        except ProtocolError as error:
+        except Refused as error:
             return error.as_ack()
         except Exception:
             log.exception("socket handler %s failed", handler.__name__)
@@ -309,7 +310,7 @@ def register(socketio: SocketIO, hub: Hub) -> None:
                 hub.practice.connect(sid, session.get("user_id"))
                 return
             client = hub.authenticate(auth, bool(session.get("host")))
-        except ProtocolError as error:
+        except Refused as error:
             raise ConnectionRefusedError(
                 error.message, {"code": error.code, "message": error.message}
             ) from None
@@ -391,3 +392,36 @@ def register(socketio: SocketIO, hub: Hub) -> None:
     ):
         socketio.on_event(name, guarded(handler))
     socketio.on_error_default(on_error)
+
+
+def register_pk(socketio: SocketIO, pk: PkService, limited: Callable[[str], None]) -> None:
+    """Attach the PK queue's events (``pk_find``, ``pk_cancel``) to ``socketio``; tell waiting
+    players of their match through it."""
+    pk.notify = lambda sid, event, payload: socketio.emit(event, payload, to=sid)
+
+    def on_find(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        checked_payload(payload, ())
+        return pk.find(sid)
+
+    def on_cancel(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        checked_payload(payload, ())
+        pk.player(sid)
+        pk.cancel(sid)
+        return {"ok": True}
+
+    socketio.on_event("pk_find", guarded(on_find))
+    socketio.on_event("pk_cancel", guarded(on_cancel))
+
+
+def pk_loop(socketio: SocketIO, pk: PkService) -> None:
+    """Run the PK host's :meth:`PkService.step` every 100 ms for the life of the server."""
+    while True:
+        socketio.sleep(0.1)
+        try:
+            pk.step()
+        except Exception:  # one bad match must not stop the others
+            log.exception("PK step failed")

@@ -11,12 +11,12 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quiz.app import Services
 from quiz.banks.loader import validate_paths
 from quiz.cli import import_reports
 from quiz.resources import bundled_banks_dir
 from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.web import create_app
-from quiz.web.practice_service import PracticeService
 from tests.web.keys import bundled_questions, right_answer, wrong_answer
 
 START_MS = 1_796_000_000_000
@@ -53,9 +53,9 @@ class Clock:
 def clocked_app(url: str, clock: Clock) -> Flask:
     """An app on the database at ``url``, its practice clock replaced by ``clock``."""
     app = create_app({"DATABASE_URL": url, "TESTING": True})
-    service: PracticeService = app.extensions["leitai.practice"]
-    service.clock_ms = lambda: clock.now_ms
-    service.today = lambda: clock.today
+    services: Services = app.extensions["leitai"]
+    services.practice.clock_ms = lambda: clock.now_ms
+    services.practice.today = lambda: clock.today
     return app
 
 

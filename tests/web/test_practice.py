@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from quiz.app.host_auth import set_host_password
 from quiz.storage.models import UserRow
-from quiz.web.auth import set_host_password
 from tests.web.practice_fixtures import (
     PASSWORD,
     Clock,
@@ -50,7 +50,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 def db(app: Flask) -> sessionmaker[Session]:
-    sessions: sessionmaker[Session] = app.extensions["leitai.sessions"]
+    sessions: sessionmaker[Session] = app.extensions["leitai"].sessions
     return sessions
 
 
@@ -495,4 +495,4 @@ def test_the_practice_api_works_on_postgresql(postgres_url: str, clock: Clock) -
     assert start(other, mode="daily")["question"]["id"] == first_question
     rows = client.get("/api/practice/leaderboard?period=month&by=detachment").json["rows"]  # type: ignore[index]
     assert rows == [{"rank": 1, "detachment": "拉萨支队", "people": 1, "entries": 1, "mean": 90.0}]
-    app.extensions["leitai.sessions"].kw["bind"].dispose()
+    app.extensions["leitai"].sessions.kw["bind"].dispose()

@@ -14,14 +14,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quiz.engine.commands import Command, Pause, Resume, Tick
+from quiz.engine.commands import Command, Pause, Resume, SetUpContest, Tick
 from quiz.engine.events import Event
 from quiz.engine.machine import apply, next_deadline
+from quiz.engine.questions import Question
+from quiz.engine.rules import RuleSet
+from quiz.engine.selection import RoundPlan
 from quiz.engine.serialization import (
     command_from_dict,
     command_to_dict,
@@ -56,6 +60,28 @@ class Outcome:
     seq: int
     events: tuple[Event, ...]
     ignored: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewContest:
+    """Everything a contest is created with: what the host chose and the planned questions."""
+
+    title: str
+    purpose: str
+    template: dict[str, Any]
+    rules: RuleSet
+    questions: tuple[Question, ...]
+    plan: tuple[RoundPlan, ...]
+    seed: int
+    question_versions: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedContest:
+    """The new contest's code and projector key."""
+
+    code: str
+    screen_key: str
 
 
 Publisher = Callable[[LiveContest, tuple[Event, ...]], None]
@@ -120,6 +146,40 @@ class ContestService:
             command = command_from_dict(payload)
             live.state, _ = apply(live.state, command)
             live.seq, live.last_at = seq, max(live.last_at, command.at)
+
+    def create(self, new: NewContest) -> CreatedContest:
+        """Create a contest by its first command, ``SetUpContest``: stamped, applied, logged and
+        committed under the new contest's lock, then cached and published like any command."""
+        lock = threading.RLock()
+        with lock, self.sessions.begin() as session:
+            code = contest_repo.new_code(session)
+            setup = SetUpContest(
+                at=self.clock_ms(),
+                contest_id=code,
+                rules=new.rules,
+                questions=new.questions,
+                plan=new.plan,
+                seed=new.seed,
+            )
+            state, events = apply(BLANK, setup)
+            row = contest_repo.create_contest(
+                session,
+                code=code,
+                title=new.title,
+                template=new.template,
+                status=_status(state),
+                teams=[(team.id, team.name) for team in new.rules.teams],
+                setup=command_to_dict(setup),
+                question_versions=new.question_versions,
+                purpose=new.purpose,
+            )
+            live = LiveContest(row.id, code, state, seq=1, last_at=setup.at, lock=lock)
+            created = CreatedContest(code, row.screen_key)
+        with self._registry:
+            self._contests[code] = live
+        with lock:
+            self.publish(live, events)
+        return created
 
     def execute(self, code: str, make: Callable[[int], Command]) -> Outcome:
         """Apply the command ``make(at)`` durably; the core's refusal propagates unchanged."""

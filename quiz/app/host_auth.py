@@ -7,8 +7,8 @@ import secrets
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quiz.app.blocking import Offload, in_place
 from quiz.storage.contest_repo import get_setting, set_setting
-from quiz.web.blocking import off_loop
 
 PASSWORD_KEY = "host_password_hash"
 SECRET_KEY = "session_secret"
@@ -33,11 +33,13 @@ def ensure_host_password(sessions: sessionmaker[Session]) -> str | None:
     return password
 
 
-def check_host_password(sessions: sessionmaker[Session], password: str) -> bool:
+def check_host_password(
+    sessions: sessionmaker[Session], password: str, offload: Offload = in_place
+) -> bool:
     """Whether ``password`` is the host's; always False while no password is set."""
     with sessions() as session:
         stored = get_setting(session, PASSWORD_KEY)
-    return stored is not None and off_loop(check_password_hash, stored, password)
+    return stored is not None and offload(check_password_hash, stored, password)
 
 
 def session_secret(sessions: sessionmaker[Session]) -> str:

@@ -1,9 +1,10 @@
 """1-v-1 PK on the live contest machinery: a matchmaking queue, the server as host, and the bot.
 
 A match is a contest of the ``pk_1v1`` template, so it is logged, published and recovered by the
-same :class:`ContestService` as any contest; players join it as team seats. One background loop
-plays the host (``referee_step``) and the bot (``bot_step``) of every running match, pairs
-waiting players, and records finished matches into their players' history.
+same :class:`ContestService` as any contest; players join it as team seats. The web adapter calls
+:meth:`PkService.step` every 100 ms: it plays the host (``referee_step``) and the bot
+(``bot_step``) of every running match, pairs waiting players, and records finished matches into
+their players' history. Players are told of a match through ``notify`` (the adapter's emit).
 
 The queue is a table, so every process pairs from it: a waiter is claimed by deleting its row,
 which only one request can do, and the pairing is sent through the message queue to whichever
@@ -17,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import request
-from flask_socketio import SocketIO
-from sqlalchemy import select
-
+from quiz.app import history
+from quiz.app.contest_setup import SetupError, build_contest
+from quiz.app.contests import ContestService
+from quiz.app.errors import Refused
+from quiz.app.practice import PracticeService
 from quiz.engine.commands import Command
 from quiz.engine.errors import ContestError
 from quiz.engine.state import ContestState
@@ -28,14 +30,11 @@ from quiz.engine.views import question_view
 from quiz.selftest.pk import BOT_NAME, bot_step, referee_step
 from quiz.storage import selftest_repo as repo
 from quiz.storage.contest_repo import add_player, contest_by_code
-from quiz.storage.models import AttemptRow, BankRow, PkMatchRow, PkQueueRow, SittingRow, UserRow
-from quiz.web.contest_setup import SetupError, build_contest
-from quiz.web.practice_service import PracticeService
-from quiz.web.protocol import ProtocolError, checked_payload
-from quiz.web.service import ContestService
-from quiz.web.sockets import guarded
+from quiz.storage.models import PkMatchRow, PkQueueRow, UserRow
 
 log = logging.getLogger(__name__)
+Notify = Callable[[str, str, dict[str, Any]], None]
+
 TEMPLATE = "pk_1v1"
 # A wait nobody claimed for the bot this long after it was due belongs to a process that died.
 STALE_AFTER_MS = 30_000
@@ -67,17 +66,18 @@ class Running:
     bot: str | None
 
 
-class PkArena:
+class PkService:
     """The queue and every running match of this process."""
 
     def __init__(
         self,
-        socketio: SocketIO,
         contests: ContestService,
         practice: PracticeService,
         settings: PkSettings,
+        notify: Notify | None = None,
     ) -> None:
-        self.socketio = socketio
+        # notify(connection id, event name, payload): how a waiting player hears of its match.
+        self.notify: Notify = notify or (lambda sid, event, payload: None)
         self.contests = contests
         self.practice = practice
         self.settings = settings
@@ -90,7 +90,7 @@ class PkArena:
     def connect(self, sid: str, user_id: Any) -> None:
         """A practice page's connection, for the user its session cookie names."""
         if not isinstance(user_id, int):
-            raise ProtocolError("unauthorized", "log in or play as a guest first")
+            raise Refused("unauthorized", "log in or play as a guest first")
         self.users[sid] = user_id
 
     def disconnect(self, sid: str) -> None:
@@ -102,7 +102,7 @@ class PkArena:
         """The user behind a practice connection; other connections are refused."""
         user_id = self.users.get(sid)
         if user_id is None:
-            raise ProtocolError("not_permitted", "only a logged-in practice page may do this")
+            raise Refused("not_permitted", "only a logged-in practice page may do this")
         return user_id
 
     def find(self, sid: str) -> dict[str, Any]:
@@ -170,20 +170,13 @@ class PkArena:
     def start_match(self, red: Waiter, blue: Waiter | None) -> dict[int, dict[str, Any]]:
         """Create a match for two players (or one and the bot) and tell each its seat."""
         with self.practice.sessions() as session:
-            users = {
-                row.id: row
-                for row in session.scalars(
-                    select(UserRow).where(
-                        UserRow.id.in_([red.user_id, *([blue.user_id] if blue else [])])
-                    )
-                )
-            }
-            banks = list(session.scalars(select(BankRow.slug).order_by(BankRow.slug)))
+            users = repo.users_by_id(session, [red.user_id, *([blue.user_id] if blue else [])])
+            banks = repo.bank_slugs(session)
         people = {"red": users[red.user_id], "blue": users[blue.user_id] if blue else None}
         names = {side: row.name if row else BOT_NAME for side, row in people.items()}
         try:
             created = build_contest(
-                self.contests.sessions,
+                self.contests,
                 title=f"PK {names['red']} vs {names['blue']}",
                 template=TEMPLATE,
                 bank_ids=banks,
@@ -194,20 +187,13 @@ class PkArena:
             log.error("cannot create a PK match: %s", error)
             for waiter in (red, blue):
                 if waiter is not None:
-                    self.socketio.emit("pk_failed", {"message": str(error)}, to=waiter.sid)
+                    self.notify(waiter.sid, "pk_failed", {"message": str(error)})
             return {}
         seats: dict[int, dict[str, Any]] = {}
         with self.contests.sessions.begin() as session:
             contest = contest_by_code(session, created.code)
             assert contest is not None
-            session.add(
-                PkMatchRow(
-                    contest_id=contest.id,
-                    red_user_id=red.user_id,
-                    blue_user_id=blue.user_id if blue else None,
-                    bot_team=None if blue else "blue",
-                )
-            )
+            repo.add_pk_match(session, contest.id, red.user_id, blue.user_id if blue else None)
             for side, waiter in (("red", red), ("blue", blue)):
                 if waiter is None:
                     continue
@@ -226,7 +212,7 @@ class PkArena:
         self.running[created.code] = Running(created.code, None if blue else "blue")
         for waiter in (red, blue):
             if waiter is not None:
-                self.socketio.emit("pk_matched", seats[waiter.user_id], to=waiter.sid)
+                self.notify(waiter.sid, "pk_matched", seats[waiter.user_id])
         return seats
 
     # The loop ----------------------------------------------------------------------------
@@ -259,15 +245,6 @@ class PkArena:
             self.running.pop(match.code, None)
             # Thousands of matches a day would otherwise stay cached for the server's life.
             self.contests.unload(match.code)
-
-    def loop(self) -> None:
-        """Run :meth:`step` every 100 ms for the life of the server."""
-        while True:
-            self.socketio.sleep(0.1)
-            try:
-                self.step()
-            except Exception:  # one bad match must not stop the others
-                log.exception("PK step failed")
 
     def recover(self) -> None:
         """After a restart, host again every match whose result is not recorded yet."""
@@ -358,6 +335,7 @@ def record_match(practice: PracticeService, code: str, state: ContestState) -> N
             return
         started = min((j.at for j in state.judgements), default=practice.clock_ms())
         names = {t.id: t.name for t in state.rules.teams} if state.rules else {}
+        today = practice.today()
         for team, user_id in (("red", match.red_user_id), ("blue", match.blue_user_id)):
             if user_id is None:
                 continue
@@ -366,7 +344,8 @@ def record_match(practice: PracticeService, code: str, state: ContestState) -> N
             version_ids = [int(contest.question_versions[j.question_id]) for j in mine]
             items = practice.versions(session, version_ids)
             gap = state.totals.get(team, 0) - state.totals.get(other, 0)
-            row = SittingRow(
+            sitting = repo.add_sitting(
+                session,
                 user_id=user_id,
                 mode="pk",
                 config={
@@ -383,41 +362,14 @@ def record_match(practice: PracticeService, code: str, state: ContestState) -> N
                 score=state.totals.get(team, 0),
                 contest_code=code,
             )
-            session.add(row)
-            session.flush()
             for position, (judgement, version_id) in enumerate(zip(mine, version_ids, strict=True)):
-                session.add(
-                    AttemptRow(
-                        sitting_id=row.id,
-                        user_id=user_id,
-                        position=position,
-                        question_version_id=version_id,
-                        response=None,
-                        correct=judgement.correct,
-                        answered_ms=judgement.at,
-                    )
+                history.record_answer(
+                    session,
+                    sitting,
+                    position,
+                    items[version_id],
+                    None,
+                    judgement.correct,
+                    judgement.at,
+                    today,
                 )
-                practice.file_card(
-                    session, user_id, "pk", items[version_id], judgement.correct, None
-                )
-
-
-def register_pk(socketio: SocketIO, arena: PkArena, limited: Callable[[str], None]) -> None:
-    """Attach the queue's events (``pk_find``, ``pk_cancel``) to ``socketio``."""
-
-    def on_find(payload: Any = None) -> dict[str, Any]:
-        sid = request.sid  # type: ignore[attr-defined]
-        limited(sid)
-        checked_payload(payload, ())
-        return arena.find(sid)
-
-    def on_cancel(payload: Any = None) -> dict[str, Any]:
-        sid = request.sid  # type: ignore[attr-defined]
-        limited(sid)
-        checked_payload(payload, ())
-        arena.player(sid)
-        arena.cancel(sid)
-        return {"ok": True}
-
-    socketio.on_event("pk_find", guarded(on_find))
-    socketio.on_event("pk_cancel", guarded(on_cancel))

@@ -6,14 +6,11 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-
+from quiz.app.practice import PracticeService
 from quiz.engine.views import question_view
 from quiz.selftest import leitner
 from quiz.selftest.daily import DAILY_COUNT, month_of
 from quiz.storage import selftest_repo as repo
-from quiz.storage.models import SittingRow
-from quiz.web.practice_service import PracticeService
 
 
 def wrongbook(service: PracticeService, user_id: int) -> dict[str, Any]:
@@ -50,9 +47,7 @@ def daily_status(service: PracticeService, user_id: int) -> dict[str, Any]:
     """Today's challenge for a user: taken or not, the score and the rank among everyone."""
     day = service.today().isoformat()
     with service.sessions() as session:
-        row = session.scalars(
-            select(SittingRow).where(SittingRow.user_id == user_id, SittingRow.day == day)
-        ).first()
+        row = repo.daily_sitting_of(session, user_id, day)
     status: dict[str, Any] = {
         "day": day,
         "count": DAILY_COUNT,

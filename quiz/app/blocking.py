@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from flask import current_app, has_app_context
+from typing import Any, Protocol, TypeVar
 
 Result = TypeVar("Result")
 # Each scrypt hash holds 32 MB while it runs; more hashes at once than cores would only add
@@ -17,8 +15,21 @@ _pool: Any = None
 _pool_lock = threading.Lock()
 
 
-def off_loop(function: Callable[..., Result], *args: object) -> Result:
-    """Run ``function(*args)`` on a real OS thread when serving with gevent, else in place.
+class Offload(Protocol):
+    """How a service runs pure CPU-heavy work: in place, or off the event loop."""
+
+    def __call__(self, function: Callable[..., Result], /, *args: object) -> Result:
+        """Run ``function(*args)`` and return its result."""
+        ...
+
+
+def in_place(function: Callable[..., Result], /, *args: object) -> Result:
+    """Run ``function(*args)`` on the calling thread (threading servers, the CLI, tests)."""
+    return function(*args)
+
+
+def on_real_thread(function: Callable[..., Result], /, *args: object) -> Result:
+    """Run ``function(*args)`` on one of gevent's real OS threads and wait for it.
 
     A scrypt hash takes about 0.1 s of CPU; on gevent's single loop thread it froze every other
     request and every live contest for that long (benchmarks/practice_bench.py measured 200
@@ -26,9 +37,12 @@ def off_loop(function: Callable[..., Result], *args: object) -> Result:
     the loop keeps serving. Only pure computation belongs here: database sessions and gevent's
     patched locks must stay on the loop.
     """
-    if has_app_context() and current_app.config.get("ASYNC_MODE") == "gevent":
-        return _gevent_pool().apply(function, args)  # type: ignore[no-any-return]
-    return function(*args)
+    return _gevent_pool().apply(function, args)  # type: ignore[no-any-return]
+
+
+def offload_for(async_mode: str) -> Offload:
+    """Real threads for heavy work under gevent, where the loop is one thread; else in place."""
+    return on_real_thread if async_mode == "gevent" else in_place
 
 
 def _gevent_pool() -> Any:

@@ -9,6 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from quiz.app import contests as service_module
+from quiz.app.contest_setup import build_contest
+from quiz.app.contests import ContestService, LiveContest
 from quiz.banks.loader import validate_paths
 from quiz.engine.commands import AdjustScore, Judge, StartRound
 from quiz.engine.errors import CommandRefused
@@ -16,11 +19,8 @@ from quiz.engine.events import Event
 from quiz.resources import bundled_banks_dir
 from quiz.storage.bank_repo import import_bank
 from quiz.storage.models import ContestRow, EventRow
-from quiz.web import service as service_module
-from quiz.web.contest_setup import build_contest
-from quiz.web.service import ContestService, LiveContest
 
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def code(sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch) -> st
         with sessions.begin() as session:
             import_bank(session, report.bank)
     created = build_contest(
-        sessions,
+        ContestService(sessions, Clock()),
         title="赛",
         template="mini",
         seed=3,

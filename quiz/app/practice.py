@@ -13,10 +13,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from quiz.app import history
 from quiz.engine.questions import Response, is_correct
 from quiz.engine.views import question_view
 from quiz.selftest import leitner
@@ -32,14 +32,9 @@ from quiz.selftest.sittings import (
     score,
 )
 from quiz.storage import selftest_repo as repo
-from quiz.storage.models import AttemptRow, BankRow, DailySetRow, SittingRow
+from quiz.storage.models import SittingRow
 
 Today = Callable[[], dt.date]
-
-
-def plain_response(response: Response | None) -> Any:
-    """A response as JSON stores it (tuples become lists)."""
-    return list(response) if isinstance(response, tuple) else response
 
 
 class PracticeService:
@@ -57,12 +52,7 @@ class PracticeService:
 
     def pool(self, session: Session) -> list[repo.PoolQuestion]:
         """Every servable question, re-read only when a bank import has changed the banks."""
-        generation = tuple(
-            tuple(row)
-            for row in session.execute(
-                select(BankRow.slug, BankRow.version, BankRow.imported_at).order_by(BankRow.slug)
-            )
-        )
+        generation = repo.banks_generation(session)
         with self._lock:
             if self._pool is not None and self._pool[0] == generation:
                 return self._pool[1]
@@ -122,26 +112,21 @@ class PracticeService:
                 chosen = self._due_cards(session, user_id, count)
             else:
                 day = self.today().isoformat()
-                existing = session.scalars(
-                    select(SittingRow.id).where(
-                        SittingRow.user_id == user_id, SittingRow.day == day
-                    )
-                ).first()
+                existing = repo.daily_sitting_of(session, user_id, day)
                 if existing is not None:
-                    raise AlreadyDone(existing)
+                    raise AlreadyDone(existing.id)
                 chosen = self._daily(session, day)
-            row = SittingRow(
-                user_id=user_id,
-                mode=mode,
-                config=config,
-                question_versions=chosen,
-                started_ms=now,
-                deadline_ms=deadline,
-                day=day,
-            )
-            session.add(row)
             try:
-                session.flush()
+                row = repo.add_sitting(
+                    session,
+                    user_id=user_id,
+                    mode=mode,
+                    config=config,
+                    question_versions=chosen,
+                    started_ms=now,
+                    deadline_ms=deadline,
+                    day=day,
+                )
             except IntegrityError:
                 raise SittingError("already_done", "today's challenge was already taken") from None
             return self._describe(session, row, now)
@@ -184,14 +169,7 @@ class PracticeService:
         if not chosen:
             raise SittingError("no_questions", "no reviewed question is loaded")
         # Two first requests of a day may race: the primary key keeps the first set.
-        with session.begin_nested() as nested:
-            try:
-                session.add(DailySetRow(day=day, question_versions=chosen))
-                session.flush()
-            except IntegrityError:
-                nested.rollback()
-                return repo.daily_set(session, day) or chosen
-        return chosen
+        return repo.keep_daily_set(session, day, chosen)
 
     def view(self, user_id: int, sitting_id: int) -> dict[str, Any]:
         """A user's sitting as the API shows it (an exam past its deadline is finished first)."""
@@ -205,12 +183,7 @@ class PracticeService:
         """A user's unfinished sittings (of one mode), newest first, to resume one."""
         now = self.clock_ms()
         with self.sessions.begin() as session:
-            query = select(SittingRow).where(
-                SittingRow.user_id == user_id, SittingRow.finished_ms.is_(None)
-            )
-            if mode:
-                query = query.where(SittingRow.mode == mode)
-            rows = list(session.scalars(query.order_by(SittingRow.id.desc())))
+            rows = repo.open_sittings_of(session, user_id, mode)
             for row in rows:
                 self._expire(session, row, now)
             return [
@@ -256,18 +229,7 @@ class PracticeService:
         correct = is_correct(item.question, response)
         if not repo.claim_position(session, row, position, correct):
             raise SittingError("already_answered", f"question {position + 1} was answered")
-        session.add(
-            AttemptRow(
-                sitting_id=row.id,
-                user_id=row.user_id,
-                position=position,
-                question_version_id=version_id,
-                response=plain_response(response),
-                correct=correct,
-                answered_ms=now,
-            )
-        )
-        self.file_card(session, row.user_id, row.mode, item, correct, response)
+        history.record_answer(session, row, position, item, response, correct, now, self.today())
         session.flush()
         session.refresh(row)
         if row.answered >= len(row.question_versions):
@@ -294,30 +256,6 @@ class PracticeService:
             if row.finished_ms is None:
                 self._finish(session, row, min(now, row.deadline_ms or now))
             return self._describe(session, row, now)
-
-    def file_card(
-        self,
-        session: Session,
-        user_id: int,
-        mode: str,
-        item: repo.PoolQuestion,
-        correct: bool,
-        response: Response | None,
-    ) -> None:
-        """Review answers move their card; any other wrong answer puts the question in box 1."""
-        today = self.today()
-        row = repo.card_of(session, user_id, item.question_id)
-        if mode == "review" and row is not None:
-            card = leitner.after_review(repo.card_value(row), correct, today)
-        elif not correct:
-            card = leitner.after_wrong_answer(
-                repo.card_value(row) if row is not None else None, today
-            )
-        else:
-            return
-        repo.store_card(
-            session, row, card, user_id=user_id, item=item, response=plain_response(response)
-        )
 
     def _own(self, session: Session, user_id: int, sitting_id: int) -> SittingRow:
         row = repo.sitting_of(session, sitting_id, user_id)
@@ -348,8 +286,9 @@ class PracticeService:
         row.finished_ms = at
         if row.mode == "exam":
             unanswered = [int(v) for v in row.question_versions[row.answered :]]
+            today = self.today()
             for item in self.versions(session, unanswered).values():
-                self.file_card(session, row.user_id, row.mode, item, False, None)
+                history.file_card(session, row.user_id, row.mode, item, False, None, today)
         mode: Mode = row.mode  # type: ignore[assignment]
         row.score = score(mode, row.correct, len(row.question_versions), row.score)
 

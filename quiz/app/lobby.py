@@ -1,0 +1,105 @@
+"""A contest as the pages see it before play: its public facts, its teams, and seating a member."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from quiz.app.contests import ContestService
+from quiz.app.errors import Refused
+from quiz.storage.contest_repo import (
+    Seat,
+    add_player,
+    contest_by_code,
+    list_contests,
+    seat_by_token,
+    team_members,
+)
+from quiz.storage.models import ContestRow
+
+MAX_NAME = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ContestInfo:
+    """What the pages need to know of a contest: its code, title, projector key and status."""
+
+    code: str
+    title: str
+    screen_key: str
+    status: str
+    question_versions: dict[str, Any]
+    created_at: dt.datetime
+
+
+def contest_info(contests: ContestService, code: str) -> ContestInfo | None:
+    """The contest with this code (any case), or None."""
+    with contests.sessions() as session:
+        row = contest_by_code(session, code)
+        if row is None:
+            return None
+        return _info(row)
+
+
+def contest_list(contests: ContestService) -> list[ContestInfo]:
+    """Every contest the host made (not PK matches), newest first."""
+    with contests.sessions() as session:
+        return [_info(row) for row in list_contests(session)]
+
+
+def _info(row: ContestRow) -> ContestInfo:
+    return ContestInfo(
+        row.code, row.title, row.screen_key, row.status, row.question_versions, row.created_at
+    )
+
+
+def seat_of(contests: ContestService, token: str) -> Seat | None:
+    """The seat a device's token opens, or None for an unknown token."""
+    with contests.sessions() as session:
+        return seat_by_token(session, token)
+
+
+def teams_of(contests: ContestService, code: str, *, member_names: bool) -> dict[str, Any] | None:
+    """A contest's teams with how many members joined; members' names only when asked (the
+    host's view); None for an unknown code."""
+    with contests.sessions() as session:
+        row = contest_by_code(session, code)
+        if row is None:
+            return None
+        members = team_members(session, row.id)
+        facts = {"code": row.code, "title": row.title, "status": row.status}
+    live = contests.live(facts["code"])
+    assert live is not None
+    teams = live.state.rules.teams if live.state.rules else ()
+    return {
+        **facts,
+        "teams": [
+            {
+                "id": team.id,
+                "name": team.name,
+                "members": len(members.get(team.id, [])),
+                **({"member_names": members.get(team.id, [])} if member_names else {}),
+            }
+            for team in teams
+        ],
+    }
+
+
+def join(contests: ContestService, code: str, team: str, name: str) -> dict[str, Any]:
+    """Seat a new member on a team of a contest that is not over; returns the seat token once."""
+    name = name.strip()
+    if not 1 <= len(name) <= MAX_NAME:
+        raise Refused("bad_payload", "your name needs 1 to 20 characters")
+    with contests.sessions.begin() as session:
+        contest = contest_by_code(session, code)
+        if contest is None:
+            raise Refused("unknown_contest", f"no contest with code {code!r}")
+        if contest.status == "finished":
+            raise Refused("finished", "this contest is over")
+        live = contests.live(contest.code)
+        assert live is not None
+        if team not in live.state.totals:
+            raise Refused("bad_payload", "choose one of the contest's teams")
+        seat, token = add_player(session, contest, team, name)
+    return {"seat": token, "team": seat.team, "team_name": seat.team_name, "contest": seat.code}

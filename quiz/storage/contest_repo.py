@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quiz.storage.models import ContestRow, EventRow, PlayerRow, SettingRow, TeamRow
+from quiz.storage.models import CommandRow, ContestRow, PlayerRow, SettingRow, TeamRow
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -56,7 +56,9 @@ def create_contest(
     for seat, (key, name) in enumerate(teams):
         session.add(TeamRow(contest_id=contest.id, key=key, name=name, seat=seat))
     session.add(
-        EventRow(contest_id=contest.id, seq=1, at_ms=setup["at"], kind=setup["kind"], payload=setup)
+        CommandRow(
+            contest_id=contest.id, seq=1, at_ms=setup["at"], type=setup["kind"], payload=setup
+        )
     )
     session.flush()
     return contest
@@ -80,11 +82,11 @@ def list_contests(session: Session, purpose: str | None = "contest") -> list[Con
 def append_command(session: Session, contest_id: int, seq: int, command: dict[str, Any]) -> None:
     """Log one accepted command at position ``seq``; a taken position raises IntegrityError."""
     session.add(
-        EventRow(
+        CommandRow(
             contest_id=contest_id,
             seq=seq,
             at_ms=command["at"],
-            kind=command["kind"],
+            type=command["kind"],
             payload=command,
         )
     )
@@ -94,9 +96,9 @@ def append_command(session: Session, contest_id: int, seq: int, command: dict[st
 def commands_after(session: Session, contest_id: int, seq: int) -> list[tuple[int, dict[str, Any]]]:
     """The logged commands after position ``seq``, in order."""
     rows = session.execute(
-        select(EventRow.seq, EventRow.payload)
-        .where(EventRow.contest_id == contest_id, EventRow.seq > seq)
-        .order_by(EventRow.seq)
+        select(CommandRow.seq, CommandRow.payload)
+        .where(CommandRow.contest_id == contest_id, CommandRow.seq > seq)
+        .order_by(CommandRow.seq)
     ).all()
     return [(row_seq, payload) for row_seq, payload in rows]
 
@@ -105,8 +107,8 @@ def last_seq(session: Session, contest_id: int) -> int:
     """The position of the newest logged command (0 for none)."""
     return (
         session.scalar(
-            select(func.coalesce(func.max(EventRow.seq), 0)).where(
-                EventRow.contest_id == contest_id
+            select(func.coalesce(func.max(CommandRow.seq), 0)).where(
+                CommandRow.contest_id == contest_id
             )
         )
         or 0

@@ -157,40 +157,23 @@ class PlayerRow(Base):
     joined_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 
-class EventRow(Base):
+class CommandRow(Base):
     """One entry of a contest's append-only log: a command as the core accepted it.
 
     Numbered per contest; the unique (contest, seq) pair makes two writers racing for the
     same slot fail instead of interleaving. Database triggers refuse updates and deletes.
     """
 
-    __tablename__ = "contest_events"
+    __tablename__ = "contest_commands"
     __table_args__ = (UniqueConstraint("contest_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     seq: Mapped[int]
     at_ms: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]]
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
-
-
-class ResultRow(Base):
-    """How a team did on one question of a contest, pointing at the version that was asked."""
-
-    __tablename__ = "results"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
-    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
-    round_index: Mapped[int]
-    correct: Mapped[bool | None]
-    points: Mapped[int]
-    answered_at_ms: Mapped[int | None] = mapped_column(BigInteger)
-
-    question_version: Mapped[QuestionVersion] = relationship()
 
 
 class UserRow(Base):

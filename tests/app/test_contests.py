@@ -18,7 +18,7 @@ from quiz.engine.errors import CommandRefused
 from quiz.engine.events import Event
 from quiz.resources import bundled_banks_dir
 from quiz.storage.bank_repo import import_bank
-from quiz.storage.models import ContestRow, EventRow
+from quiz.storage.models import CommandRow, ContestRow
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
 
@@ -51,7 +51,7 @@ class Clock:
 
 def logged(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
-        return session.scalar(select(func.count()).select_from(EventRow)) or 0
+        return session.scalar(select(func.count()).select_from(CommandRow)) or 0
 
 
 def test_events_are_published_only_after_they_are_committed(
@@ -111,7 +111,7 @@ def test_a_stale_writer_catches_up_instead_of_forking_history(
     outcome = second.execute(code, lambda at: AdjustScore(at=at, team="ngari", delta=7, note="补"))
     assert outcome.seq == 3
     with sessions() as session:
-        kinds = session.scalars(select(EventRow.kind).order_by(EventRow.seq)).all()
+        kinds = session.scalars(select(CommandRow.type).order_by(CommandRow.seq)).all()
     assert kinds == ["SetUpContest", "StartRound", "AdjustScore"]
     first.forget()
     reloaded = first.live(code)

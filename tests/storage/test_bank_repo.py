@@ -14,8 +14,6 @@ from quiz.storage.models import (
     ContestRow,
     QuestionRow,
     QuestionVersion,
-    ResultRow,
-    TeamRow,
 )
 from tests.helpers import bank_text, question
 
@@ -69,21 +67,13 @@ def test_edit_adds_a_version_and_past_results_keep_theirs(
         first_version = session.scalars(
             select(QuestionVersion).join(QuestionRow).where(QuestionRow.qid == "a")
         ).one()
-        contest = ContestRow(code="C1", title="赛", template={})
-        session.add(contest)
-        session.flush()
-        team = TeamRow(contest_id=contest.id, key="t1", name="拉萨", seat=1)
-        session.add(team)
-        session.flush()
+        # A contest records the version of each question it asked, as contest set-up does.
         session.add(
-            ResultRow(
-                contest_id=contest.id,
-                team_id=team.id,
-                question_version_id=first_version.id,
-                round_index=0,
-                correct=True,
-                points=10,
-                answered_at_ms=1,
+            ContestRow(
+                code="C1",
+                title="赛",
+                template={},
+                question_versions={"sample/a": first_version.id},
             )
         )
     edited = parse(
@@ -98,9 +88,11 @@ def test_edit_adds_a_version_and_past_results_keep_theirs(
         result = import_bank(session, edited)
     assert (result.changed, result.unchanged, result.notes) == (["a"], ["b", "c"], [])
     with any_sessions() as session:
-        result_row = session.scalars(select(ResultRow)).one()
-        assert result_row.question_version.content["text"] == FIRST.questions[0].text
-        assert result_row.question_version.version == 1
+        contest = session.scalars(select(ContestRow).where(ContestRow.code == "C1")).one()
+        asked = session.get(QuestionVersion, contest.question_versions["sample/a"])
+        assert asked is not None
+        assert asked.content["text"] == FIRST.questions[0].text
+        assert asked.version == 1
         stored = load_bank(session, "sample")
         assert stored is not None
         assert stored.questions[0].text == "中共一大在哪一年召开？"

@@ -5,14 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, inspect, text, update
+from sqlalchemy import insert, inspect, select, text, update
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quiz.storage.db import data_dir, database_url, make_engine, migrate
-from quiz.storage.models import Base, ContestRow, EventRow
+from quiz.storage.db import (
+    alembic_config,
+    data_dir,
+    database_url,
+    make_engine,
+    migrate,
+    session_factory,
+)
+from quiz.storage.models import Base, CommandRow, ContestRow
 
 
 def test_default_database_is_a_sqlite_file_in_the_data_dir(isolated_environment: Path) -> None:
@@ -43,7 +51,7 @@ def test_migrations_build_exactly_the_models(any_database_url: str) -> None:
         tables = set(inspect(connection).get_table_names())
     engine.dispose()
     assert differences == []
-    assert {"banks", "questions", "question_versions", "contests", "contest_events"} <= tables
+    assert {"banks", "questions", "question_versions", "contests", "contest_commands"} <= tables
 
 
 def test_event_log_refuses_updates_and_deletes(any_sessions: sessionmaker[Session]) -> None:
@@ -52,17 +60,17 @@ def test_event_log_refuses_updates_and_deletes(any_sessions: sessionmaker[Sessio
         session.add(contest)
         session.flush()
         session.execute(
-            insert(EventRow),
-            [{"contest_id": contest.id, "seq": 1, "at_ms": 5, "kind": "Buzz", "payload": {}}],
+            insert(CommandRow),
+            [{"contest_id": contest.id, "seq": 1, "at_ms": 5, "type": "Buzz", "payload": {}}],
         )
     for statement in (
-        update(EventRow).values(kind="Forged"),
-        text("DELETE FROM contest_events"),
+        update(CommandRow).values(type="Forged"),
+        text("DELETE FROM contest_commands"),
     ):
         with pytest.raises(DatabaseError, match="append-only"), any_sessions.begin() as session:
             session.execute(statement)
     with any_sessions() as session:
-        assert session.query(EventRow.kind).all() == [("Buzz",)]
+        assert session.query(CommandRow.type).all() == [("Buzz",)]
 
 
 def test_event_sequence_numbers_are_unique_per_contest(
@@ -73,8 +81,44 @@ def test_event_sequence_numbers_are_unique_per_contest(
         session.add(contest)
         session.flush()
         contest_id = contest.id
-    row = {"contest_id": contest_id, "seq": 1, "at_ms": 5, "kind": "Buzz", "payload": {}}
+    row = {"contest_id": contest_id, "seq": 1, "at_ms": 5, "type": "Buzz", "payload": {}}
     with any_sessions.begin() as session:
-        session.execute(insert(EventRow), [row])
+        session.execute(insert(CommandRow), [row])
     with pytest.raises(DatabaseError), any_sessions.begin() as session:
-        session.execute(insert(EventRow), [row])
+        session.execute(insert(CommandRow), [row])
+
+
+def test_the_command_log_keeps_its_entries_across_migration_0005(any_database_url: str) -> None:
+    engine = make_engine(any_database_url)
+    command.upgrade(alembic_config(engine), "0004")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO contests (id, code, title, template, status, screen_key, "
+                "question_versions, snapshot_seq, purpose, created_at) VALUES "
+                "(1, 'OLD111', 't', '{}', 'running', 'k', '{}', 0, 'contest', '2026-11-29')"
+            )
+        )
+        for seq in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO contest_events (id, contest_id, seq, at_ms, kind, payload, "
+                    "recorded_at) VALUES (:id, 1, :seq, 5, 'Buzz', '{}', '2026-11-29')"
+                ),
+                {"id": seq, "seq": seq},
+            )
+    migrate(engine)
+    sessions = session_factory(engine)
+    with sessions.begin() as session:
+        session.execute(
+            insert(CommandRow),
+            [{"contest_id": 1, "seq": 3, "at_ms": 6, "type": "Judge", "payload": {}}],
+        )
+    with sessions() as session:
+        rows = session.execute(select(CommandRow.id, CommandRow.seq, CommandRow.type)).all()
+        tables = set(inspect(session.connection()).get_table_names())
+    with pytest.raises(DatabaseError, match="append-only"), sessions.begin() as session:
+        session.execute(text("DELETE FROM contest_commands"))
+    engine.dispose()
+    assert sorted(rows) == [(1, 1, "Buzz"), (2, 2, "Buzz"), (3, 3, "Judge")]
+    assert not {"contest_events", "results"} & tables

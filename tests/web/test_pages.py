@@ -11,7 +11,7 @@ import requests
 from sqlalchemy import select
 
 from quiz.storage.db import make_engine
-from quiz.storage.models import EventRow
+from quiz.storage.models import CommandRow
 from tests.web.live import LiveServer, Recorder, close_all, wait_until
 
 BAD = Path(__file__).parent.parent / "banks" / "bad"
@@ -121,7 +121,7 @@ def test_compensated_buzz_logs_the_device_clock_first(server: LiveServer) -> Non
     assert "lhasa" in view["clocks"]
     engine = make_engine(f"sqlite:///{server.data_dir / 'leitai.sqlite3'}")
     with engine.connect() as connection:
-        kinds = connection.scalars(select(EventRow.kind).order_by(EventRow.id)).all()
+        kinds = connection.scalars(select(CommandRow.type).order_by(CommandRow.id)).all()
     engine.dispose()
     assert kinds[-3:-1] == ["SyncClock", "Buzz"] or kinds[-2:] == ["SyncClock", "Buzz"]
     close_all(host, team)

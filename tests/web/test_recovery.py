@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from quiz.storage.db import make_engine
-from quiz.storage.models import EventRow
+from quiz.storage.models import CommandRow
 from tests.web.live import LiveServer, Recorder, close_all, wait_until
 
 TEAMS = ["lhasa", "shigatse", "nyingchi", "ngari"]
@@ -80,7 +80,7 @@ def test_sigkill_mid_buzz_round_resumes_exactly(own_server: LiveServer) -> None:
 
     engine = make_engine(f"sqlite:///{server.data_dir / 'leitai.sqlite3'}")
     with engine.connect() as connection:
-        kinds = connection.scalars(select(EventRow.kind).order_by(EventRow.seq)).all()
+        kinds = connection.scalars(select(CommandRow.type).order_by(CommandRow.seq)).all()
     engine.dispose()
     assert kinds[-2:] == ["Pause", "Resume"]
     # The contest goes on: the winner is judged right after the restart.

@@ -1,4 +1,4 @@
-"""A live server shared by the live-arena tests of one module."""
+"""A live server shared by the live-contest tests of one module."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A real `quiz serve` process and recording python-socketio clients, for the live-arena tests."""
+"""A real `quiz serve` process and recording python-socketio clients, for the live-contest tests."""
 
 from __future__ import annotations
 

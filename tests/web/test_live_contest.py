@@ -33,7 +33,7 @@ def leaks(data: Any, path: str = "") -> list[str]:
 
 
 @pytest.fixture
-def arena(server: LiveServer) -> Any:
+def contest_in_play(server: LiveServer) -> Any:
     host_http = server.host()
     created = server.create_contest(host_http)
     code = created["code"]
@@ -59,8 +59,8 @@ def command(host: Recorder, kind: str, **fields: Any) -> dict[str, Any]:
     return host.view()
 
 
-def test_a_whole_contest(arena: Any) -> None:
-    _code, host, teams, screen = arena
+def test_a_whole_contest(contest_in_play: Any) -> None:
+    _code, host, teams, screen = contest_in_play
     # 必答: each team answers its own question on its device; lhasa and nyingchi are right.
     view = command(host, "StartRound")
     right = {"lhasa": True, "shigatse": False, "nyingchi": True, "ngari": False}

@@ -119,3 +119,34 @@ def test_a_stale_writer_catches_up_instead_of_forking_history(
     assert reloaded is not None
     assert second_live is not None
     assert reloaded.state == second_live.state
+
+
+def test_creating_a_contest_is_a_logged_applied_and_published_command(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZ_TEMPLATES_DIR", str(TEMPLATES))
+    for report in validate_paths([str(bundled_banks_dir())]):
+        assert report.bank is not None
+        with sessions.begin() as session:
+            import_bank(session, report.bank)
+    seen: list[tuple[str, int, int, str]] = []
+
+    def publish(live: LiveContest, events: tuple[Event, ...]) -> None:
+        seen.append((live.code, live.seq, logged(sessions), type(events[0]).__name__))
+
+    clock = Clock()
+    service = ContestService(sessions, clock, publish)
+    created = build_contest(
+        service, title="赛", template="mini", seed=3, bank_ids=["party-history"]
+    )
+    assert seen == [(created.code, 1, 1, "ContestSetUp")]
+    with sessions() as session:
+        row = session.scalars(select(CommandRow)).one()
+    assert (row.type, row.at_ms) == ("SetUpContest", clock.now)
+    live = service.live(created.code)
+    assert live is not None
+    assert (live.seq, live.last_at, live.state.phase) == (1, clock.now, "lobby")
+    # A process that starts afresh rebuilds exactly what the creating process cached.
+    reloaded = ContestService(sessions, Clock()).live(created.code)
+    assert reloaded is not None
+    assert reloaded.state == live.state

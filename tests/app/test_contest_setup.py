@@ -1,0 +1,75 @@
+"""Planning a contest from templates and banks: the host's names, broken templates, summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from quiz.app import Services
+from quiz.app.contest_setup import SetupError, build_contest, template_summaries
+from quiz.storage.models import ContestRow
+
+TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
+
+
+@pytest.fixture
+def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "mini.yaml").write_text(
+        (TEMPLATES / "mini.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    monkeypatch.setenv("QUIZ_TEMPLATES_DIR", str(folder))
+    return folder
+
+
+def test_the_hosts_team_names_reach_the_rules_and_the_stored_template(
+    services: Services, own_templates: Path
+) -> None:
+    created = build_contest(
+        services.contests,
+        title="拉萨对抗赛",
+        template="mini",
+        bank_ids=["party-history", "tibet-history"],
+        team_names={"lhasa": "  拉萨支队一队  ", "nobody": "不存在"},
+    )
+    live = services.contests.live(created.code)
+    assert live is not None
+    assert live.state.rules is not None
+    names = {team.id: team.name for team in live.state.rules.teams}
+    assert names["lhasa"] == "拉萨支队一队"
+    assert "nobody" not in names
+
+
+def test_a_broken_template_is_refused_with_its_position(
+    services: Services, own_templates: Path
+) -> None:
+    (own_templates / "broken.yaml").write_text(
+        "name: broken\nlabel: 坏模板\nteams:\n  - {id: a}\n  - {id: b}\nrounds:\n"
+        "  - kind: buzzer\n    points: lots\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SetupError, match=r"broken\.yaml:8:13"):
+        build_contest(services.contests, title="赛", template="broken", bank_ids=["party-history"])
+    listed = {summary["name"]: summary for summary in template_summaries()}
+    assert listed["mini"].get("error") is None
+    assert "broken.yaml:8:13" in listed["broken"]["error"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": " ", "bank_ids": ["party-history"]}, "the title needs 1 to 100 characters"),
+        ({"title": "赛", "bank_ids": []}, "choose at least one bank"),
+        ({"title": "赛", "bank_ids": ["no-such-bank"]}, "no bank 'no-such-bank'"),
+    ],
+)
+def test_a_contest_that_cannot_be_made_says_why_and_stores_nothing(
+    services: Services, own_templates: Path, fields: dict[str, object], message: str
+) -> None:
+    with pytest.raises(SetupError, match=message):
+        build_contest(services.contests, template="mini", **fields)  # type: ignore[arg-type]
+    with services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ContestRow)) == 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from quiz.banks.export import bank_to_yaml
+from quiz.banks.formats import DEFAULT_FORMAT, REGISTRY, format_for, format_named
 from quiz.banks.loader import FileReport, UsageError, validate_paths
 from quiz.engine.questions import QUESTION_TYPES
 from quiz.entry import ASYNC_MODES, DEFAULT_ASYNC_MODE
@@ -46,7 +46,7 @@ def _print_problems(reports: Sequence[FileReport]) -> tuple[int, int]:
 
 def _validate(args: argparse.Namespace) -> int:
     """Print every problem of every file, then a summary; exit 1 if any file has an error."""
-    reports = validate_paths(args.paths, args.max_bytes)
+    reports = validate_paths(args.paths, args.max_bytes, format_name=args.format)
     errors, warnings = _print_problems(reports)
     questions = sum(len(report.bank.questions) for report in reports if report.bank)
     bad_files = sum(1 for report in reports if report.errors)
@@ -108,7 +108,7 @@ def import_reports(sessions: sessionmaker[Session], reports: Sequence[FileReport
 
 def _import(args: argparse.Namespace) -> int:
     """Validate the files, print their problems, then import the banks that have no error."""
-    reports = validate_paths(args.paths, args.max_bytes)
+    reports = validate_paths(args.paths, args.max_bytes, format_name=args.format)
     _print_problems(reports)
     return import_reports(_open_database(args.database), reports)
 
@@ -137,18 +137,25 @@ def _banks(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    """Write a stored bank as YAML (to a file, or to standard output)."""
+    """Write a stored bank in the format --format names, else -o's extension picks, else YAML."""
+    if args.output:
+        bank_format = format_for(args.output, args.format)
+    else:
+        bank_format = format_named(args.format or DEFAULT_FORMAT)
     with _open_database(args.database)() as session:
         bank = load_bank(session, args.bank_id)
     if bank is None:
         print(f"quiz export: no bank '{args.bank_id}' ('quiz banks' lists them)", file=sys.stderr)
         return EXIT_PROBLEMS
-    text = bank_to_yaml(bank)
+    data = bank_format.write(bank)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        Path(args.output).write_bytes(data)
         print(f"wrote {len(bank.questions)} question(s) of {bank.id} to {args.output}")
     else:
-        sys.stdout.write(text)
+        # Formats produce bytes; the text layer may hold earlier output, so it goes out first.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     return EXIT_OK
 
 
@@ -214,6 +221,11 @@ def _set_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_format_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    names = ", ".join(bank_format.name for bank_format in REGISTRY.formats)
+    parser.add_argument("--format", metavar="NAME", help=f"{help_text}; one of: {names}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -254,14 +266,19 @@ def build_parser() -> argparse.ArgumentParser:
         max_bytes=True,
     )
     validate.add_argument("paths", nargs="+", metavar="PATH")
+    _add_format_option(validate, "read files as this format (default: by their extension)")
     importer = add(
         "import", _import, "validate banks and load them into the database", max_bytes=True
     )
     importer.add_argument("paths", nargs="+", metavar="PATH")
+    _add_format_option(importer, "read files as this format (default: by their extension)")
     add("banks", _banks, "list the banks in the database with question counts")
-    exporter = add("export", _export, "write a stored bank as YAML")
+    exporter = add("export", _export, "write a stored bank out, as YAML by default")
     exporter.add_argument("bank_id", metavar="BANK_ID")
     exporter.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+    _add_format_option(
+        exporter, f"write this format (default: by -o's extension, else {DEFAULT_FORMAT})"
+    )
     server = add("serve", _serve, "run the server (imports the bundled banks on first start)")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on")
     server.add_argument("--port", type=int, default=5000, help="port to listen on")

@@ -130,3 +130,65 @@ def test_console_script_never_prints_a_traceback() -> None:
     assert completed.returncode == 1
     assert "Traceback" not in completed.stdout + completed.stderr
     assert completed.stdout.count(": error: ") >= len(list(BAD.glob("*.yaml")))
+
+
+KNOWN = "the known formats are yaml (.yaml, .yml)"
+
+
+def test_a_file_no_format_claims_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], bank_file: Path
+) -> None:
+    notes = bank_file.rename(bank_file.with_suffix(".txt"))
+    for command in ("validate", "import"):
+        assert run(capsys, command, str(notes)) == (
+            2,
+            "",
+            f"quiz {command}: {notes}: no bank format reads '.txt' files; {KNOWN}\n",
+        )
+    assert run(capsys, "validate", "--format", "yaml", str(notes)) == (
+        0,
+        "1 file(s), 2 question(s): 0 error(s), 0 warning(s)\n",
+        "",
+    )
+
+
+def test_an_unknown_format_name_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], bank_file: Path, isolated_environment: Path
+) -> None:
+    for args in (("validate", str(bank_file)), ("import", str(bank_file)), ("export", "x")):
+        assert run(capsys, *args, "--format", "excel") == (
+            2,
+            "",
+            f"quiz {args[0]}: no bank format is called 'excel'; {KNOWN}\n",
+        )
+    assert not isolated_environment.exists()
+
+
+def test_format_chooses_how_import_reads_and_export_writes(
+    capsys: pytest.CaptureFixture[str],
+    bank_file: Path,
+    tmp_path: Path,
+    isolated_environment: Path,
+) -> None:
+    notes = bank_file.rename(bank_file.with_suffix(".txt"))
+    assert run(capsys, "import", "--format", "yaml", str(notes))[:2] == (
+        0,
+        f"sample ({notes}): 2 added, 0 changed, 0 unchanged, 0 retired\n",
+    )
+    code, standard_output, _ = run(capsys, "export", "sample")
+    assert code == 0
+    assert standard_output.startswith("# yaml-language-server: $schema=bank.schema.json\n")
+    assert run(capsys, "export", "sample", "--format", "yaml")[1] == standard_output
+    refused = tmp_path / "out.txt"
+    assert run(capsys, "export", "sample", "-o", str(refused)) == (
+        2,
+        "",
+        f"quiz export: {refused}: no bank format reads '.txt' files; {KNOWN}\n",
+    )
+    assert not refused.exists()
+    assert run(capsys, "export", "sample", "-o", str(refused), "--format", "yaml")[0] == 0
+    assert refused.read_text(encoding="utf-8") == standard_output
+    by_extension = tmp_path / "out.YML"
+    assert run(capsys, "export", "sample", "-o", str(by_extension))[0] == 0
+    assert by_extension.read_text(encoding="utf-8") == standard_output
+    assert run(capsys, "import", str(by_extension))[1].endswith("2 unchanged, 0 retired\n")

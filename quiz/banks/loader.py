@@ -1,81 +1,54 @@
-"""Reading bank files: from paths or text to validated banks and their problems."""
+"""Reading bank files from paths: choosing the files, then reading each in its format."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from quiz.banks.model import Bank
-from quiz.banks.similarity import near_duplicates
-from quiz.banks.validator import check_bank
-from quiz.yamlsource import (
-    MAX_BYTES,
-    Located,
-    Problem,
-    YamlSourceError,
-    decode_source,
-    load_yaml,
-    read_source,
+from quiz.banks.formats import (
+    FileReport,
+    UsageError,
+    format_for,
+    known_extensions,
+    read_bank,
 )
+from quiz.banks.formats import read_bank as load_bank_bytes
+from quiz.banks.formats.yaml_format import read_text as load_bank_text
+from quiz.banks.similarity import near_duplicates
+from quiz.yamlsource import MAX_BYTES, Problem
 
-BANK_SUFFIXES = (".yaml", ".yml")
-
-
-class UsageError(ValueError):
-    """The paths given cannot be validated at all (missing, or no bank files in them)."""
-
-
-@dataclass(slots=True)
-class FileReport:
-    """What validation found in one file; ``bank`` is set only when there is no error."""
-
-    path: str
-    bank: Bank | None
-    problems: list[Problem] = field(default_factory=list)
-    located: Located | None = None
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that make the file unusable."""
-        return [problem for problem in self.problems if problem.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The problems worth a look that do not stop the file from loading."""
-        return [problem for problem in self.problems if problem.severity == "warning"]
+__all__ = [
+    "FileReport",
+    "UsageError",
+    "add_near_duplicate_warnings",
+    "find_bank_files",
+    "load_bank_bytes",
+    "load_bank_file",
+    "load_bank_text",
+    "validate_paths",
+]
 
 
-def load_bank_text(text: str, filename: str) -> FileReport:
-    """Validate the text of one bank file; every problem names ``filename``, line and column."""
+def load_bank_file(
+    path: str, max_bytes: int = MAX_BYTES, *, format_name: str | None = None
+) -> FileReport:
+    """Read one bank file on disk, refusing an oversized file before reading all of it."""
     try:
-        located = load_yaml(text, filename)
-    except YamlSourceError as error:
-        return FileReport(filename, None, error.problems)
-    bank, findings = check_bank(located)
-    return FileReport(filename, bank, findings.problems(), located)
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        problem = Problem(path, 1, 1, "error", f"cannot read the file: {error.strerror}")
+        return FileReport(path, None, [problem])
+    return read_bank(data, path, format_name=format_name, max_bytes=max_bytes)
 
 
-def load_bank_bytes(raw: bytes, filename: str, max_bytes: int = MAX_BYTES) -> FileReport:
-    """Validate uploaded bytes: size and encoding first, then the bank itself."""
-    try:
-        text = decode_source(raw, filename, max_bytes)
-    except YamlSourceError as error:
-        return FileReport(filename, None, error.problems)
-    return load_bank_text(text, filename)
+def find_bank_files(paths: Iterable[str], format_name: str | None = None) -> list[str]:
+    """Files named directly, plus every file of a bank format below named folders, in order.
 
-
-def load_bank_file(path: str, max_bytes: int = MAX_BYTES) -> FileReport:
-    """Validate one bank file on disk, refusing oversized and non-UTF-8 files before parsing."""
-    try:
-        text = read_source(path, max_bytes)
-    except YamlSourceError as error:
-        return FileReport(path, None, error.problems)
-    return load_bank_text(text, path)
-
-
-def find_bank_files(paths: Iterable[str]) -> list[str]:
-    """Files named directly, plus every *.yaml/*.yml below named folders, in a stable order."""
+    With ``format_name`` folders are searched for that format's files only and files named
+    directly are read as it; without, a file named directly needs an extension a format claims.
+    """
+    extensions = known_extensions(format_name)
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
@@ -84,20 +57,28 @@ def find_bank_files(paths: Iterable[str]) -> list[str]:
                 found.extend(
                     os.path.join(folder, name)
                     for name in sorted(files)
-                    if name.endswith(BANK_SUFFIXES)
+                    if os.path.splitext(name)[1].lower() in extensions
                 )
         elif os.path.exists(path):
+            # Choosing now makes a name no format claims a usage error before any file is read.
+            format_for(path, format_name)
             found.append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
     if not found:
-        raise UsageError("no bank files (*.yaml, *.yml) in " + ", ".join(paths))
+        patterns = ", ".join(f"*{extension}" for extension in extensions)
+        raise UsageError(f"no bank files ({patterns}) in " + ", ".join(paths))
     return found
 
 
-def validate_paths(paths: Sequence[str], max_bytes: int = MAX_BYTES) -> list[FileReport]:
+def validate_paths(
+    paths: Sequence[str], max_bytes: int = MAX_BYTES, *, format_name: str | None = None
+) -> list[FileReport]:
     """Validate files and folders, then warn on near-duplicate questions across all of them."""
-    reports = [load_bank_file(path, max_bytes) for path in find_bank_files(paths)]
+    reports = [
+        load_bank_file(path, max_bytes, format_name=format_name)
+        for path in find_bank_files(paths, format_name)
+    ]
     add_near_duplicate_warnings(reports)
     return reports
 

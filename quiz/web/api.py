@@ -14,7 +14,7 @@ from quiz.app.banks import import_bank
 from quiz.app.contest_setup import SetupError, build_contest, template_summaries
 from quiz.app.errors import Refused
 from quiz.app.lobby import join, teams_of
-from quiz.banks.loader import FileReport, load_bank_bytes
+from quiz.banks.formats import FileReport, read_bank
 from quiz.banks.model import question_to_dict
 from quiz.web.http import Answer, api_error, host_only, is_host, json_body, services
 
@@ -84,7 +84,7 @@ def _uploaded_report() -> FileReport | None:
     upload = request.files.get("file")
     if upload is None:
         return None
-    return load_bank_bytes(upload.read(), upload.filename or "upload.yaml")
+    return read_bank(upload.read(), upload.filename or "upload.yaml")
 
 
 def _problems(report: FileReport) -> list[dict[str, Any]]:

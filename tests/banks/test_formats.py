@@ -1,0 +1,231 @@
+"""Bank formats: the registry, choosing a format, and YAML through the one interface."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+
+from quiz.banks import formats
+from quiz.banks.formats import (
+    BankFormat,
+    FileReport,
+    FormatRegistry,
+    UnknownFormat,
+    UsageError,
+    format_for,
+    format_named,
+    known_extensions,
+    read_bank,
+)
+from quiz.banks.formats.yaml_format import YamlFormat
+from quiz.banks.loader import find_bank_files, validate_paths
+from quiz.banks.model import Bank, bank_header_to_dict, question_to_dict
+from quiz.resources import bundled_banks_dir
+from quiz.yamlsource import MAX_BYTES
+from tests.banks.test_export import banks
+from tests.helpers import bank_text, question
+
+BAD = Path(__file__).with_name("bad")
+KNOWN = "the known formats are yaml (.yaml, .yml)"
+
+
+class JsonFormat:
+    """A second format as a new module would write one: JSON is YAML, so it reads as YAML."""
+
+    name = "json"
+    extensions: tuple[str, ...] = (".json",)
+
+    def read(self, data: bytes, filename: str) -> FileReport:
+        return YamlFormat().read(data, filename)
+
+    def write(self, bank: Bank) -> bytes:
+        document = {
+            "bank": bank_header_to_dict(bank),
+            "questions": [question_to_dict(question) for question in bank.questions],
+        }
+        return json.dumps(document, ensure_ascii=False, default=str).encode("utf-8")
+
+
+@pytest.fixture
+def with_json(monkeypatch: pytest.MonkeyPatch) -> FormatRegistry:
+    """The registry with JSON added, for this test only."""
+    registry = FormatRegistry([YamlFormat(), JsonFormat()])
+    monkeypatch.setattr(formats, "REGISTRY", registry)
+    return registry
+
+
+def test_yaml_is_registered_under_its_name_and_extensions() -> None:
+    assert [bank_format.name for bank_format in formats.REGISTRY.formats] == ["yaml"]
+    assert known_extensions() == (".yaml", ".yml")
+    assert known_extensions("yaml") == (".yaml", ".yml")
+    assert isinstance(format_named("yaml"), YamlFormat)
+
+
+@pytest.mark.parametrize("filename", ["a.yaml", "dir/b.yml", "C.YAML", "d.Yml"])
+def test_the_extension_chooses_the_format_in_any_letter_case(filename: str) -> None:
+    assert format_for(filename).name == "yaml"
+
+
+def test_a_name_chooses_the_format_whatever_the_extension(with_json: FormatRegistry) -> None:
+    assert format_for("bank.json").name == "json"
+    assert format_for("bank.json", "yaml").name == "yaml"
+    assert format_for("notes.txt", "json").name == "json"
+    assert known_extensions() == (".yaml", ".yml", ".json")
+    assert known_extensions("json") == (".json",)
+
+
+def test_unknown_extension_or_name_is_a_usage_error_naming_the_formats() -> None:
+    with pytest.raises(UsageError) as caught:
+        format_for("bank.xlsx")
+    assert str(caught.value) == f"bank.xlsx: no bank format reads '.xlsx' files; {KNOWN}"
+    with pytest.raises(UnknownFormat) as caught:
+        format_for("bank", None)
+    assert str(caught.value) == (
+        f"bank: the file name has no extension to choose a bank format by; {KNOWN}"
+    )
+    with pytest.raises(UnknownFormat) as caught:
+        format_for("bank.yaml", "excel")
+    assert str(caught.value) == f"no bank format is called 'excel'; {KNOWN}"
+    with pytest.raises(UnknownFormat):
+        known_extensions("excel")
+
+
+def test_registry_refuses_a_name_or_extension_twice() -> None:
+    registry = FormatRegistry([YamlFormat()])
+    with pytest.raises(ValueError, match="named 'yaml' is already registered"):
+        registry.register(YamlFormat())
+
+    class Clash(JsonFormat):
+        extensions = (".json", ".yml")
+
+    with pytest.raises(ValueError, match=r"'\.yml' files are already read by the yaml format"):
+        registry.register(Clash())
+
+    class Shouting(JsonFormat):
+        extensions = (".JSON",)
+
+    with pytest.raises(ValueError, match="must be lower-case"):
+        registry.register(Shouting())
+    assert [bank_format.name for bank_format in registry.formats] == ["yaml"]
+
+
+def test_yaml_round_trip_through_the_interface() -> None:
+    yaml_format: BankFormat = format_named("yaml")
+    text = bank_text(
+        question(id="a"), question(id="b", type="truefalse", options=None, answer=True)
+    )
+    first = yaml_format.read(text.encode("utf-8"), "in.yaml")
+    assert first.problems == []
+    assert first.bank is not None
+    written = yaml_format.write(first.bank)
+    assert written.startswith(b"# yaml-language-server: $schema=bank.schema.json\n")
+    again = yaml_format.read(written, "out.yaml")
+    assert (again.bank, again.problems) == (first.bank, [])
+    assert again.bank is not None
+    assert yaml_format.write(again.bank) == written
+
+
+@settings(max_examples=40)
+@given(banks())
+def test_any_valid_bank_written_reads_back_equal(bank: Bank) -> None:
+    report = read_bank(format_named("yaml").write(bank), "any.yaml")
+    assert (report.bank, report.problems) == (bank, [])
+
+
+@pytest.mark.parametrize("path", sorted(bundled_banks_dir().glob("*.yaml")), ids=lambda p: p.stem)
+def test_bundled_banks_survive_a_round_trip(path: Path) -> None:
+    report = read_bank(path.read_bytes(), path.name)
+    assert report.bank is not None, report.errors
+    rewritten = read_bank(format_for(path.name).write(report.bank), path.name)
+    assert rewritten.bank == report.bank
+
+
+@pytest.mark.parametrize("path", sorted(BAD.glob("*.yaml")), ids=lambda path: path.stem)
+def test_a_bad_file_gives_its_exact_problems_not_an_exception(path: Path) -> None:
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    report = read_bank(path.read_bytes(), path.name)
+    assert [str(problem) for problem in report.problems] == expected
+    assert report.bank is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "1:1: error: the file is empty: a bank needs 'bank:' and 'questions:'"),
+        (b"bank: [\n", "2:1: error: "),
+        (b"bank:\n  id: \xff\n", "2:7: error: file is not UTF-8 text (byte 0xFF here)"),
+        (b"\x00\x01\x02", "1:1: error: "),
+    ],
+)
+def test_garbage_gives_a_positioned_problem(data: bytes, message: str) -> None:
+    report = read_bank(data, "junk.yaml")
+    assert report.bank is None
+    assert str(report.errors[0]).startswith(f"junk.yaml:{message}")
+
+
+def test_read_bank_turns_an_unclaimed_extension_into_a_problem() -> None:
+    report = read_bank(bank_text().encode("utf-8"), "upload.docx")
+    assert report.bank is None
+    assert [str(problem) for problem in report.problems] == [
+        f"upload.docx:1:1: error: no bank format reads '.docx' files; {KNOWN}"
+    ]
+    named = read_bank(bank_text().encode("utf-8"), "upload.docx", format_name="yaml")
+    assert named.problems == []
+    assert named.bank is not None
+    unknown = read_bank(b"", "a.yaml", format_name="word")
+    assert [problem.message for problem in unknown.problems] == [
+        f"no bank format is called 'word'; {KNOWN}"
+    ]
+
+
+def test_read_bank_applies_the_size_limit_it_is_given() -> None:
+    data = bank_text().encode("utf-8")
+    [problem] = read_bank(data, "big.yaml", max_bytes=len(data) - 1).problems
+    assert (problem.line, problem.column, problem.severity) == (1, 1, "error")
+    assert problem.message.startswith("file is 0.0 MB; the limit is 0.0 MB")
+    assert read_bank(data, "big.yaml", max_bytes=len(data)).bank is not None
+
+
+def test_a_limit_above_the_default_is_honoured() -> None:
+    data = b"#" + b"x" * MAX_BYTES
+    [problem] = read_bank(data, "big.yaml", max_bytes=len(data)).problems
+    assert problem.message == "the file is empty: a bank needs 'bank:' and 'questions:'"
+
+
+def test_folder_scans_find_every_registered_format(
+    tmp_path: Path, with_json: FormatRegistry
+) -> None:
+    (tmp_path / "a.yaml").write_text(bank_text(), encoding="utf-8")
+    (tmp_path / "b.JSON").write_text("{}", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("not a bank", encoding="utf-8")
+    assert find_bank_files([str(tmp_path)]) == [str(tmp_path / "a.yaml"), str(tmp_path / "b.JSON")]
+    assert find_bank_files([str(tmp_path)], "json") == [str(tmp_path / "b.JSON")]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match=r"no bank files \(\*\.json\) in .*empty$"):
+        find_bank_files([str(tmp_path / "empty")], "json")
+
+
+def test_each_file_is_read_in_its_own_format(tmp_path: Path, with_json: FormatRegistry) -> None:
+    yaml_path = tmp_path / "a.yaml"
+    yaml_path.write_text(bank_text(question(id="a")), encoding="utf-8")
+    bank = read_bank(yaml_path.read_bytes(), "a.yaml").bank
+    assert bank is not None
+    json_path = tmp_path / "b.json"
+    json_path.write_bytes(JsonFormat().write(bank))
+    first, second = validate_paths([str(yaml_path), str(json_path)])
+    assert second.bank == first.bank == bank
+    [warning] = second.warnings
+    assert warning.message.startswith("question 'a' is nearly the same as 'a'")
+
+
+def test_a_named_file_no_format_claims_is_a_usage_error(tmp_path: Path) -> None:
+    notes = tmp_path / "bank.txt"
+    notes.write_text(bank_text(), encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        find_bank_files([str(notes)])
+    assert str(caught.value) == f"{notes}: no bank format reads '.txt' files; {KNOWN}"
+    [report] = validate_paths([str(notes)], format_name="yaml")
+    assert report.bank is not None

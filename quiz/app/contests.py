@@ -10,6 +10,7 @@ database when a process starts or when another process has written first (the un
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.engine.commands import Command, Pause, Resume, SetUpContest, Tick
+from quiz.engine.errors import ContestError
 from quiz.engine.events import Event
 from quiz.engine.machine import apply, next_deadline
 from quiz.engine.questions import Question
@@ -36,6 +38,7 @@ from quiz.engine.state import BLANK, ContestState
 from quiz.storage import contest_repo
 from quiz.storage.models import ContestRow
 
+log = logging.getLogger(__name__)
 SNAPSHOT_EVERY = 200
 ATTEMPTS = 5
 ALIVE_KEY = "alive_at_ms"
@@ -144,7 +147,15 @@ class ContestService:
     def _catch_up(session: Session, live: LiveContest) -> None:
         for seq, payload in contest_repo.commands_after(session, live.id, live.seq):
             command = command_from_dict(payload)
-            live.state, _ = apply(live.state, command)
+            try:
+                live.state, _ = apply(live.state, command)
+            except ContestError as error:
+                # Logged under older rules that today's core refuses (say, a wrong-shaped answer
+                # logged before such answers were refused): it changes nothing now, and one old
+                # entry must not keep a contest, or the server's recovery, from loading.
+                log.warning(
+                    "contest %s: logged command %d refused on replay: %s", live.code, seq, error
+                )
             live.seq, live.last_at = seq, max(live.last_at, command.at)
 
     def create(self, new: NewContest) -> CreatedContest:

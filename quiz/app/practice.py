@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.app import history
-from quiz.engine.questions import Response, is_correct
+from quiz.engine.qtypes import kind_of
+from quiz.engine.questions import Response
 from quiz.engine.views import question_view
 from quiz.selftest import leitner
 from quiz.selftest.daily import DAILY_COUNT, pick_daily
@@ -28,7 +29,6 @@ from quiz.selftest.sittings import (
     SittingError,
     check_answer,
     exam_minutes,
-    response_fits,
     score,
 )
 from quiz.storage import selftest_repo as repo
@@ -222,11 +222,10 @@ class PracticeService:
         check_answer(progress, position, now)
         version_id = int(row.question_versions[position])
         item = self.versions(session, [version_id])[version_id]
-        if not response_fits(item.question, response):
-            raise SittingError(
-                "bad_response", f"that is not an answer to a {item.question.type} question"
-            )
-        correct = is_correct(item.question, response)
+        kind = kind_of(item.question)
+        if not kind.fits(item.question, response):
+            raise SittingError("bad_response", kind.refusal(item.question))
+        correct = kind.matches_key(item.question, response)
         if not repo.claim_position(session, row, position, correct):
             raise SittingError("already_answered", f"question {position + 1} was answered")
         history.record_answer(session, row, position, item, response, correct, now, self.today())

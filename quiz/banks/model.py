@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from quiz.engine.qtypes import kind_of
 from quiz.engine.questions import Question
 
 FORMAT_VERSION = 1
@@ -35,12 +36,7 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {"id": question.id, "type": question.type, "text": question.text}
     if question.options:
         data["options"] = list(question.options)
-    if isinstance(question.answer, bool) or question.type == "single":
-        data["answer"] = (
-            question.answer if isinstance(question.answer, bool) else (question.answer[0])
-        )
-    else:
-        data["answer"] = list(question.answer)
+    data["answer"] = kind_of(question).answer_to_data(question)
     data["explanation"] = question.explanation
     data["source"] = question.source
     data["difficulty"] = question.difficulty

@@ -20,9 +20,9 @@ from quiz.banks.fields import (
 )
 from quiz.banks.model import Bank
 from quiz.engine.matching import normalize_answer
+from quiz.engine.qtypes import MAX_OPTIONS, QUESTION_KINDS, QuestionKind
 from quiz.engine.questions import (
     LANGUAGES,
-    QUESTION_TYPES,
     Answer,
     Question,
     QuestionType,
@@ -34,8 +34,7 @@ from quiz.yamlsource import Located, Path
 BANK_ID = re.compile(r"^[a-z][a-z0-9-]{1,63}$")
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-LETTERS = string.ascii_uppercase[:8]
-MAX_OPTIONS = 8
+LETTERS = string.ascii_uppercase[:MAX_OPTIONS]
 BANK_REQUIRED = ("id", "title", "language", "version", "authors")
 BANK_OPTIONAL = ("description", "reviewed_by", "reviewed_at", "tags", "translations")
 QUESTION_REQUIRED = (
@@ -51,7 +50,6 @@ QUESTION_REQUIRED = (
 )
 QUESTION_OPTIONAL = ("options", "points", "time_limit", "translations")
 TRANSLATION_KEYS = ("text", "options", "explanation", "answer")
-CHOICE_TYPES = ("single", "multiple", "order")
 
 
 def check_bank(located: Located) -> tuple[Bank | None, Findings]:
@@ -231,13 +229,13 @@ class _QuestionChecker:
                 f"{describe(question_id)}",
             )
         question_type = mapping.get("type")
-        if question_type is not None and question_type not in QUESTION_TYPES:
+        kind = QUESTION_KINDS.get(question_type) if isinstance(question_type, str) else None
+        if question_type is not None and kind is None:
             findings.error(
                 self.at("type"),
-                f"the type should be one of {', '.join(QUESTION_TYPES)}, not "
+                f"the type should be one of {', '.join(QUESTION_KINDS)}, not "
                 f"{describe(question_type)}",
             )
-            question_type = None
         fields = {
             key: as_text(findings, self.at(key), mapping[key], key)
             for key in ("text", "explanation", "source")
@@ -274,23 +272,24 @@ class _QuestionChecker:
         )
         options: tuple[str, ...] = ()
         answer: Answer | None = None
-        if question_type is not None:
-            options = self.check_options(cast(QuestionType, question_type))
+        if kind is not None:
+            options = self.check_options(kind)
             # Choice answers are checked against the options, so only once the options are good.
-            needs_options = question_type in CHOICE_TYPES
+            needs_options = kind.options is not None and kind.options.required
             if "answer" in mapping and (options or not needs_options):
-                answer = self.check_answer(cast(QuestionType, question_type), options)
-        translations = self.check_translations(question_type, options)
+                answer = kind.read_answer(self, mapping["answer"], options)
+        translations = self.check_translations(kind, options)
         if len(findings.items) > errors_before and any(
             item.severity == "error" for item in findings.items[errors_before:]
         ):
             return None
+        assert kind is not None
         assert answer is not None
         assert difficulty is not None
         assert tags is not None
         return Question(
             id=cast(str, question_id),
-            type=cast(QuestionType, question_type),
+            type=cast(QuestionType, kind.name),
             text=cast(str, fields["text"]),
             answer=answer,
             explanation=cast(str, fields["explanation"]),
@@ -304,27 +303,27 @@ class _QuestionChecker:
             translations=translations,
         )
 
-    def check_options(self, question_type: QuestionType) -> tuple[str, ...]:
+    def check_options(self, kind: QuestionKind) -> tuple[str, ...]:
         raw = self.mapping.get("options")
-        if question_type == "truefalse":
+        rule = kind.options
+        if rule is None:
             if raw is not None:
-                self.findings.error(self.at("options"), "a truefalse question has no options")
-            return ()
-        if raw is None:
-            if question_type != "fill":
                 self.findings.error(
-                    self.path, f"{self.name} ({question_type}) is missing 'options'"
+                    self.at("options"), f"{article(kind.name)} {kind.name} question has no options"
                 )
             return ()
-        low = 3 if question_type == "order" else 2
+        if raw is None:
+            if rule.required:
+                self.findings.error(self.path, f"{self.name} ({kind.name}) is missing 'options'")
+            return ()
         options = as_text_list(self.findings, self.at("options"), raw, "options")
         if options is None:
             return ()
-        if not low <= len(options) <= MAX_OPTIONS:
+        if not rule.minimum <= len(options) <= rule.maximum:
             self.findings.error(
                 self.at("options"),
-                f"{article(question_type)} {question_type} question needs {low} to "
-                f"{MAX_OPTIONS} options, not {len(options)}",
+                f"{article(kind.name)} {kind.name} question needs {rule.minimum} to "
+                f"{rule.maximum} options, not {len(options)}",
             )
         seen: dict[str, int] = {}
         for index, option in enumerate(options):
@@ -355,93 +354,20 @@ class _QuestionChecker:
         )
         return None
 
-    def check_answer(self, question_type: QuestionType, options: tuple[str, ...]) -> Answer | None:
-        raw = self.mapping["answer"]
-        path = self.at("answer")
-        if question_type == "truefalse":
-            if isinstance(raw, bool):
-                return raw
-            self.findings.error(
-                path, f"a truefalse answer should be true or false, not {describe(raw)}"
-            )
-            return None
-        if question_type == "fill":
-            return self.check_fill_answer(raw, options)
-        if question_type == "single":
-            if isinstance(raw, list):
-                self.findings.error(
-                    path,
-                    f"a single question has exactly one answer, not a list "
-                    f"of {len(raw)} (for several right answers use type: "
-                    "multiple)",
-                )
-                return None
-            chosen = self.resolve(path, raw, options)
-            return None if chosen is None else (chosen,)
-        if not isinstance(raw, list):
-            what = "at least two answers" if question_type == "multiple" else "every option"
-            self.findings.error(
-                path,
-                f"{article(question_type)} {question_type} answer should be a list of {what}, "
-                f"not {describe(raw)}",
-            )
-            return None
-        resolved = [self.resolve((*path, index), item, options) for index, item in enumerate(raw)]
-        if any(item is None for item in resolved):
-            return None
-        chosen_list = cast(list[str], resolved)
-        for index, item in enumerate(chosen_list):
-            if item in chosen_list[:index]:
-                self.findings.error((*path, index), f"the answer names {item!r} twice")
-                return None
-        if question_type == "multiple":
-            if len(chosen_list) < 2:
-                self.findings.error(
-                    path,
-                    "a multiple question needs at least two right answers "
-                    "(for one, use type: single)",
-                )
-                return None
-            return tuple(sorted(chosen_list, key=options.index))
-        missing = [option for option in options if option not in chosen_list]
-        if missing:
-            self.findings.error(
-                path,
-                f"the order leaves out {', '.join(map(repr, missing))}; "
-                "it must list every option once",
-            )
-            return None
-        return tuple(chosen_list)
+    def error(self, path: Path, message: str) -> None:
+        """Record an error at ``path`` (the kinds report through this)."""
+        self.findings.error(path, message)
 
-    def check_fill_answer(self, raw: Any, options: tuple[str, ...]) -> Answer | None:
-        path = self.at("answer")
-        accepted = as_one_or_more_texts(self.findings, path, raw, "the answer")
-        if accepted is None:
-            return None
-        normals = {normalize_answer(text) for text in accepted}
-        if "" in normals:
-            self.findings.error(path, "an accepted answer is only spaces or punctuation")
-            return None
-        if options:
-            first = normalize_answer(accepted[0])
-            matching = [i for i, option in enumerate(options) if normalize_answer(option) == first]
-            if not matching:
-                self.findings.error(
-                    path, f"the first accepted answer {accepted[0]!r} should be one of the options"
-                )
-                return None
-            for index, option in enumerate(options):
-                if index != matching[0] and normalize_answer(option) in normals:
-                    self.findings.error(
-                        self.at("options", index),
-                        f"wrong option {option!r} "
-                        "matches an accepted answer and would be judged right",
-                    )
-                    return None
-        return accepted
+    def describe(self, value: Any) -> str:
+        """How a value reads to a person, for the kinds' messages."""
+        return describe(value)
+
+    def texts(self, path: Path, value: Any, what: str) -> tuple[str, ...] | None:
+        """One text or a non-empty list of them; None once reported."""
+        return as_one_or_more_texts(self.findings, path, value, what)
 
     def check_translations(
-        self, question_type: Any, options: tuple[str, ...]
+        self, kind: QuestionKind | None, options: tuple[str, ...]
     ) -> dict[str, Translation]:
         raw = self.mapping.get("translations")
         if raw is None:
@@ -461,7 +387,8 @@ class _QuestionChecker:
             entry = as_mapping(self.findings, where, fields, f"the '{language}' translation")
             if entry is None:
                 continue
-            allowed = TRANSLATION_KEYS if question_type == "fill" else TRANSLATION_KEYS[:3]
+            answers = kind is not None and kind.translated_answers
+            allowed = TRANSLATION_KEYS if answers else TRANSLATION_KEYS[:3]
             check_keys(self.findings, where, entry, (), allowed, f"the '{language}' translation")
             texts = {
                 key: as_text(self.findings, (*where, key), entry[key], key)
@@ -479,7 +406,7 @@ class _QuestionChecker:
                         f"{len(translated_options)} translated options for {len(options)} options",
                     )
             answer = None
-            if "answer" in entry and question_type == "fill":
+            if "answer" in entry and answers:
                 answer = as_one_or_more_texts(
                     self.findings, (*where, "answer"), entry["answer"], "the translated answer"
                 )

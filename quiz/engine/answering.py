@@ -15,6 +15,7 @@ from quiz.engine.commands import Judge, PromptAnswer, SubmitAnswer
 from quiz.engine.events import AnswerSubmitted, Event
 from quiz.engine.play import (
     Result,
+    check_fits,
     check_team,
     close_play,
     current_play,
@@ -56,7 +57,9 @@ def submit_answer(state: ContestState, command: SubmitAnswer) -> Result:
         raise forbid(state, "SubmitAnswer", f"{command.team} is not answering this question")
     if play.style == "parallel":
         return _hand_in(state, play, command)
-    correct = is_correct(question(state, play.question_id), command.response)
+    item = question(state, play.question_id)
+    check_fits(state, item, command.response)
+    correct = is_correct(item, command.response)
     delta = judgement_delta(state, play, correct, command.at)
     state, events = record_judgement(
         state, command.team, play.question_id, correct, "auto", command.at, delta, command.response
@@ -130,6 +133,7 @@ def _hand_in(state: ContestState, play: Play, command: SubmitAnswer) -> Result:
         raise forbid(state, "SubmitAnswer", f"{player!r} is not a player of {command.team}")
     if any(s.team == command.team and s.player == player for s in play.submissions):
         raise forbid(state, "SubmitAnswer", "this answer was already handed in")
+    check_fits(state, question(state, play.question_id), command.response)
     submission = Submission(
         team=command.team, player=player, response=command.response, at=command.at
     )

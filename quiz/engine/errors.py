@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class ContestError(ValueError):
-    """Base of every error the contest core raises."""
+    """Base of every error the contest core raises; `code` is its protocol error code."""
+
+    # Stable across releases: clients branch on it, while the message is for people.
+    code: ClassVar[str] = "refused"
 
 
 class CommandRefused(ContestError):
@@ -27,6 +32,12 @@ class UnknownTeam(CommandRefused):
 
 class NotPermitted(CommandRefused):
     """The phase is right but a rule forbids it (not your turn, no pass left, answered twice)."""
+
+
+class BadResponse(CommandRefused):
+    """An answer of the wrong shape for the question's type (text for a choice, a stray index)."""
+
+    code: ClassVar[str] = "bad_response"
 
 
 class RuleSetError(ContestError):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quiz.engine.errors import CommandRefused, NotPermitted, UnknownTeam, WrongPhase
+from quiz.engine.errors import BadResponse, CommandRefused, NotPermitted, UnknownTeam, WrongPhase
 from quiz.engine.events import (
     AnswerJudged,
     AnswerRevealed,
@@ -16,6 +16,7 @@ from quiz.engine.events import (
     QuestionClosed,
     QuestionOpened,
 )
+from quiz.engine.qtypes import kind_of
 from quiz.engine.questions import Question, Response
 from quiz.engine.scoring import add_score, speed_points
 from quiz.engine.state import (
@@ -236,3 +237,12 @@ def close_play(state: ContestState, at: int, outcome: str) -> Result:
         QuestionClosed(at=at, question_id=question_id, outcome=outcome),
         AnswerRevealed(at=at, question_id=question_id),
     ]
+
+
+def check_fits(state: ContestState, item: Question, response: Response) -> None:
+    """Refuse, changing nothing, a response whose shape does not fit the question's type."""
+    # A misshapen response is a device or transport fault, not an answer: scoring it wrong
+    # would cost the team points for something it never chose.
+    kind = kind_of(item)
+    if not kind.fits(item, response):
+        raise BadResponse("SubmitAnswer", state.phase_name(), kind.refusal(item))

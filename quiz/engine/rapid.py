@@ -20,7 +20,15 @@ from quiz.engine.events import (
     RapidWindowOpened,
     TurnPassed,
 )
-from quiz.engine.play import Result, check_team, forbid, question, record_judgement, refuse
+from quiz.engine.play import (
+    Result,
+    check_fits,
+    check_team,
+    forbid,
+    question,
+    record_judgement,
+    refuse,
+)
 from quiz.engine.questions import Response, is_correct
 from quiz.engine.state import ContestState, JudgedBy, Lane, RapidState
 
@@ -63,7 +71,9 @@ def submit(state: ContestState, command: SubmitAnswer) -> Result:
     if state.round_rules().answer_input == "spoken":
         raise forbid(state, "SubmitAnswer", "answers in this round are spoken; the host judges")
     assert lane.question_id is not None
-    correct = is_correct(question(state, lane.question_id), command.response)
+    item = question(state, lane.question_id)
+    check_fits(state, item, command.response)
+    correct = is_correct(item, command.response)
     return _judged(state, lane, correct, "auto", command.at, command.response)
 
 

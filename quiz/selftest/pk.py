@@ -18,6 +18,7 @@ from quiz.engine.commands import (
     StartRound,
     SubmitAnswer,
 )
+from quiz.engine.qtypes import kind_of
 from quiz.engine.questions import Question, Response
 from quiz.engine.state import ContestState
 
@@ -66,7 +67,8 @@ def bot_move(question: Question, seed: int, answer_time_ms: int, pace: float = 1
     reading_ms = 1_500 + 40 * len(question.text) + 600 * question.difficulty
     delay = int(reading_ms * rng.lognormvariate(0.0, 0.25) * pace)
     delay = max(200, min(delay, answer_time_ms - 500))
-    response = _right_response(question) if correct else _wrong_response(question, rng)
+    kind = kind_of(question)
+    response = kind.right_response(question) if correct else kind.wrong_response(question, rng)
     return BotMove(delay, response, correct)
 
 
@@ -83,34 +85,3 @@ def bot_step(state: ContestState, team: str, now: int, pace: float = 1.0) -> Com
     if now < play.answer_opened_at + move.delay_ms:
         return None
     return SubmitAnswer(at=now, team=team, response=move.response)
-
-
-def _right_response(question: Question) -> Response:
-    match question.type:
-        case "truefalse":
-            return bool(question.answer)
-        case "single":
-            return question.answer_indices()[0]
-        case "fill":
-            return question.accepted_fill_answers()[0]
-        case _:
-            return question.answer_indices()
-
-
-def _wrong_response(question: Question, rng: random.Random) -> Response:
-    match question.type:
-        case "truefalse":
-            return not question.answer
-        case "single":
-            right = question.answer_indices()[0]
-            return rng.choice([i for i in range(len(question.options)) if i != right])
-        case "fill":
-            return "?"
-        case "multiple":
-            chosen = set(question.answer_indices())
-            chosen ^= {rng.randrange(len(question.options))}
-            return tuple(sorted(chosen))
-        case _:
-            indices = list(question.answer_indices())
-            indices[0], indices[-1] = indices[-1], indices[0]
-            return tuple(indices)

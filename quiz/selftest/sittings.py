@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-from quiz.engine.questions import Question, Response
 from quiz.selftest.daily import POINTS_PER_CORRECT
 
 Mode: TypeAlias = Literal["practice", "exam", "review", "daily", "pk"]
@@ -78,23 +77,3 @@ def score(mode: Mode, correct: int, count: int, pk_points: int = 0) -> int:
 def exam_minutes(count: int, minutes: int | None) -> int:
     """An exam's time limit: as asked (1 to 180), or one minute per question."""
     return minutes if minutes is not None else max(1, min(count, MAX_MINUTES))
-
-
-def response_fits(question: Question, response: Response) -> bool:
-    """Whether a response has the shape the question's type asks for (right or wrong)."""
-    options = range(len(question.options))
-    match question.type:
-        case "truefalse":
-            return isinstance(response, bool)
-        case "fill":
-            return isinstance(response, str) and bool(response.strip())
-        case "single":
-            return type(response) is int and response in options
-        case "multiple":
-            return (
-                isinstance(response, tuple)
-                and 0 < len(set(response)) == len(response)
-                and all(item in options for item in response)
-            )
-        case "order":
-            return isinstance(response, tuple) and sorted(response) == list(options)

@@ -182,7 +182,7 @@ class Hub:
         try:
             outcome = self.service.execute(client.code, make)
         except ContestError as error:
-            return {"ok": False, "code": getattr(error, "code", "refused"), "message": str(error)}
+            return {"ok": False, "code": error.code, "message": str(error)}
         if outcome.ignored is not None:
             return {"ok": True, "ignored": outcome.ignored, "seq": outcome.seq}
         return {"ok": True, "seq": outcome.seq}

@@ -16,8 +16,10 @@ from quiz.banks.loader import validate_paths
 from quiz.engine.commands import AdjustScore, Judge, StartRound
 from quiz.engine.errors import CommandRefused
 from quiz.engine.events import Event
+from quiz.engine.serialization import command_to_dict
 from quiz.resources import bundled_banks_dir
 from quiz.storage.bank_repo import import_bank
+from quiz.storage.contest_repo import append_command
 from quiz.storage.models import CommandRow, ContestRow
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
@@ -150,3 +152,29 @@ def test_creating_a_contest_is_a_logged_applied_and_published_command(
     reloaded = ContestService(sessions, Clock()).live(created.code)
     assert reloaded is not None
     assert reloaded.state == live.state
+
+
+def test_a_logged_command_that_todays_rules_refuse_is_skipped_on_load(
+    sessions: sessionmaker[Session], code: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = ContestService(sessions, Clock())
+    service.execute(code, lambda at: StartRound(at=at))
+    live = service.live(code)
+    assert live is not None
+    with sessions.begin() as session:
+        contest = session.scalars(select(ContestRow)).one()
+        # As if an older server had accepted it: the core refuses a judgement with no question.
+        append_command(
+            session,
+            contest.id,
+            3,
+            command_to_dict(Judge(at=live.last_at, team="lhasa", correct=True)),
+        )
+    service.execute(code, lambda at: AdjustScore(at=at, team="ngari", delta=2, note="补"))
+    fresh = ContestService(sessions, Clock()).live(code)
+    assert fresh is not None
+    reloaded = service.live(code)
+    assert reloaded is not None
+    assert (fresh.seq, fresh.state) == (reloaded.seq, reloaded.state) == (4, reloaded.state)
+    assert fresh.state.totals["ngari"] == live.state.totals["ngari"]
+    assert "logged command 3 refused on replay" in caplog.text

@@ -13,10 +13,10 @@ from quiz.engine.commands import (
     SubmitAnswer,
     Tick,
 )
-from quiz.engine.errors import NotPermitted
+from quiz.engine.errors import BadResponse, CommandRefused, ContestError, NotPermitted, WrongPhase
 from quiz.engine.events import AnswerJudged, PlacementDecided
 from quiz.engine.machine import apply
-from quiz.engine.questions import QUESTION_TYPES
+from quiz.engine.questions import QUESTION_TYPES, QuestionType
 from tests.engine.factories import (
     bank,
     contest,
@@ -156,3 +156,78 @@ def test_host_can_end_a_pk_early_with_a_placement() -> None:
         ],
     )
     assert [e.placements for e in events if isinstance(e, PlacementDecided)] == [("blue", "red")]
+
+
+# make_question gives single and multiple four options, order three.
+MISSHAPEN = [
+    ("single", "乙", "a single question takes one option index from 0 to 3"),
+    ("single", 7, "a single question takes one option index from 0 to 3"),
+    ("single", True, "a single question takes one option index from 0 to 3"),
+    ("multiple", (0, 0), "a multiple question takes a list of one or more different option"),
+    ("multiple", 0, "a multiple question takes a list of one or more different option"),
+    ("truefalse", 1, "a truefalse question takes true or false"),
+    ("fill", "  ", "a fill question takes a typed answer that is not blank"),
+    ("order", (0, 1), "an order question takes a list of every option index from 0 to 2 once"),
+]
+
+
+@pytest.mark.parametrize(("qtype", "response", "message"), MISSHAPEN)
+def test_a_misshapen_answer_is_refused_and_changes_nothing(
+    qtype: QuestionType, response: object, message: str
+) -> None:
+    state, _ = run(
+        contest({"kind": "必答"}, questions=bank(20, qtype)),
+        [StartRound(at=0), OpenQuestion(at=10), PromptAnswer(at=20)],
+    )
+    ledger, totals, judgements = state.ledger, dict(state.totals), state.judgements
+    with pytest.raises(BadResponse, match=message) as refused:
+        apply(state, SubmitAnswer(at=30, team="lhasa", response=response))  # type: ignore[arg-type]
+    assert refused.value.code == "bad_response"
+    assert refused.value.command == "SubmitAnswer"
+    assert (state.ledger, state.totals, state.judgements) == (ledger, totals, judgements)
+    good = SubmitAnswer(at=31, team="lhasa", response=right_response(current_question(state)))
+    after, events = apply(state, good)
+    assert [e.correct for e in events if isinstance(e, AnswerJudged)] == [True]
+    assert after.totals["lhasa"] == 110
+
+
+def test_a_misshapen_parallel_answer_is_refused_and_the_team_may_still_answer() -> None:
+    state, _ = run(
+        contest({"kind": "必答", "mode": "all"}, questions=bank(20, "single")),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            PromptAnswer(at=20),
+            SubmitAnswer(at=30, team="ngari", response=1),
+        ],
+    )
+    assert state.round is not None
+    assert state.round.play is not None
+    handed_in = state.round.play.submissions
+    with pytest.raises(BadResponse, match="from 0 to 3"):
+        apply(state, SubmitAnswer(at=31, team="lhasa", response=(1, 2)))
+    assert state.round.play.submissions == handed_in
+    state, _ = run(
+        state,
+        [
+            SubmitAnswer(at=32, team="lhasa", response=1),
+            SubmitAnswer(at=33, team="shigatse", response=0),
+        ],
+    )
+    assert state.totals == {"lhasa": 110, "shigatse": 100, "ngari": 110}
+
+
+def test_who_may_answer_is_checked_before_what_the_answer_looks_like() -> None:
+    state, _ = run(
+        contest({"kind": "必答"}, questions=bank(20, "single")),
+        [StartRound(at=0), OpenQuestion(at=10), PromptAnswer(at=20)],
+    )
+    with pytest.raises(NotPermitted, match="not answering"):
+        apply(state, SubmitAnswer(at=30, team="ngari", response="乙"))
+
+
+def test_refusals_carry_a_stable_protocol_code() -> None:
+    assert issubclass(BadResponse, CommandRefused)
+    assert BadResponse.code == "bad_response"
+    assert ContestError.code == CommandRefused.code == WrongPhase.code == "refused"
+    assert NotPermitted("SubmitAnswer", "x", "y").code == "refused"

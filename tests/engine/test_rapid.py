@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quiz.engine.commands import PassQuestion, StartRound, StartWindow, SubmitAnswer, Tick
-from quiz.engine.errors import NotPermitted
+from quiz.engine.errors import BadResponse, NotPermitted
 from quiz.engine.events import AnswerRevealed, RapidWindowClosed, RoundEnded
 from quiz.engine.machine import apply
 from tests.engine.factories import bank, contest, run
@@ -71,3 +71,17 @@ def test_a_lane_that_runs_out_of_questions_closes_early() -> None:
         ],
     )
     assert RapidWindowClosed(at=3, team="a", correct=0, served=2) in events
+
+
+def test_a_wrong_shaped_answer_is_refused_and_the_lane_stays_on_its_question() -> None:
+    state, _ = run(
+        contest({**RAPID, "mode": "all"}, questions=bank(20, "single")),
+        [StartRound(at=0), StartWindow(at=10)],
+    )
+    first = lane_question(state, "lhasa")
+    for misshapen in ("一", 9, True, (0, 1)):
+        with pytest.raises(BadResponse, match="takes one option index from 0 to"):
+            apply(state, SubmitAnswer(at=20, team="lhasa", response=misshapen))
+    after, _ = run(state, [SubmitAnswer(at=21, team="lhasa", response=1)])
+    assert lane_question(state, "lhasa") == first
+    assert lane_question(after, "lhasa") != first

@@ -9,10 +9,8 @@ from quiz.selftest.sittings import (
     SittingError,
     check_answer,
     exam_minutes,
-    response_fits,
     score,
 )
-from tests.engine.factories import make_question, right_response
 
 
 def refusal(progress: Progress, position: int, now: int = 0) -> str:
@@ -52,29 +50,3 @@ def test_scores_by_mode() -> None:
     assert score("pk", 3, 5, pk_points=412) == 412
     assert exam_minutes(30, None) == 30
     assert exam_minutes(30, 12) == 12
-
-
-@pytest.mark.parametrize("qtype", ["single", "multiple", "truefalse", "fill", "order"])
-def test_the_right_response_of_each_type_fits(qtype: str) -> None:
-    question = make_question(1, qtype)  # type: ignore[arg-type]
-    assert response_fits(question, right_response(question))
-
-
-@pytest.mark.parametrize(
-    ("qtype", "response"),
-    [
-        ("single", 4),
-        ("single", True),
-        ("single", (1,)),
-        ("multiple", ()),
-        ("multiple", (0, 0)),
-        ("multiple", (0, 9)),
-        ("truefalse", 1),
-        ("fill", "   "),
-        ("fill", 3),
-        ("order", (0, 1)),
-        ("order", (0, 0, 1)),
-    ],
-)
-def test_a_response_of_the_wrong_shape_does_not_fit(qtype: str, response: object) -> None:
-    assert not response_fits(make_question(1, qtype), response)  # type: ignore[arg-type]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from functools import cache
 from typing import Any
 
 from quiz.banks.loader import validate_paths
-from quiz.engine.questions import Question
+from quiz.engine.qtypes import kind_of
+from quiz.engine.questions import Question, Response
 from quiz.resources import bundled_banks_dir
 
 
@@ -21,26 +23,16 @@ def bundled_questions() -> dict[str, Question]:
     return found
 
 
+def _wire(response: Response) -> Any:
+    """A response as JSON carries it (tuples become lists)."""
+    return list(response) if isinstance(response, tuple) else response
+
+
 def right_answer(question: Question) -> Any:
     """A right response in the wire's form (indices for choices, true/false, or text)."""
-    if question.type == "truefalse":
-        return question.answer
-    if question.type == "fill":
-        return question.accepted_fill_answers()[0]
-    if question.type == "single":
-        return question.answer_indices()[0]
-    return list(question.answer_indices())
+    return _wire(kind_of(question).right_response(question))
 
 
 def wrong_answer(question: Question) -> Any:
-    """A response of the right shape that is wrong."""
-    if question.type == "truefalse":
-        return not question.answer
-    if question.type == "fill":
-        return "不是这个答案"
-    if question.type == "single":
-        return next(i for i in range(len(question.options)) if i != question.answer_indices()[0])
-    if question.type == "multiple":
-        chosen = set(question.answer_indices()) ^ {0}
-        return sorted(chosen) or [1]
-    return list(reversed(question.answer_indices()))
+    """A response of the right shape that is wrong (the same one every time)."""
+    return _wire(kind_of(question).wrong_response(question, random.Random(question.id)))

@@ -226,3 +226,33 @@ def test_http_api_refusals(server: LiveServer, contest: dict[str, Any]) -> None:
     )
     assert huge.status_code == 413
     assert "Traceback" not in huge.text
+
+
+def test_a_wrong_shaped_answer_is_refused_and_costs_nothing(
+    fresh_contest: dict[str, Any],
+) -> None:
+    host, teams = fresh_contest["host"], fresh_contest["teams"]
+    for step in ("StartRound", "OpenQuestion", "PromptAnswer"):
+        assert host.call("command", {"type": step})["ok"]
+    view = wait_until(
+        lambda: (
+            host.view()["question"]
+            and host.view()["question"]["step"] == "answering"
+            and host.view()
+        ),
+        what="the answer prompt",
+    )
+    team = view["question"]["answering"][0]
+    options = len(view["question"]["question"]["options"])
+    key = view["question"]["question"]["answer_indices"][0]
+    scores_before = {row["team"]: row["score"] for row in view["standings"]}
+    seq_before = host.seq()
+    for misshapen in ("拉萨", options, [0, 1]):
+        ack = teams[team].call("answer", {"response": misshapen})
+        assert (ack["ok"], ack["code"]) == (False, "bad_response"), ack
+        assert f"takes one option index from 0 to {options - 1}" in ack["message"]
+    assert host.seq() == seq_before
+    # The team may still answer, and is scored on that answer alone.
+    assert teams[team].call("answer", {"response": (key + 1) % options})["ok"]
+    after = wait_until(lambda: host.seq() > seq_before and host.view(), what="the judgement")
+    assert {row["team"]: row["score"] for row in after["standings"]} == scores_before

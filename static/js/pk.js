@@ -7,7 +7,8 @@
 import { t } from "./i18n.js";
 import { h, keyed, connectArena, PauseTracker, everyTick, toast, errorText, sound } from "./common.js";
 import { api } from "./practice_api.js";
-import { questionCard, answerPanel, keyBlock, withKey } from "./answer.js";
+import { questionCard, keyBlock, withKey } from "./answer.js";
+import { answerPad } from "./pads.js";
 
 const QUESTIONS = 5;
 // The running match's code, so that a reload (or a phone that dropped the page) takes its seat
@@ -326,9 +327,9 @@ export class PkPanel {
     if (mode === "wait") return h("div.pk-wait", h("div.pk-spinner", { "aria-hidden": "true" }), t("pk.get_ready"));
     const q = play.question;
     const card = questionCard(q, { position: n - 1, total: Math.max(QUESTIONS, n) });
-    if (mode === "answer") return [card, answerPanel(q, (response) => this.send(q, response)).el];
+    if (mode === "answer") return [card, answerPad(q, (response) => this.send(q, response)).el];
     if (mode === "reading") return [card, h("div.pk-note", t("pk.get_ready"))];
-    const panel = answerPanel(q, async () => false);
+    const panel = answerPad(q, async () => false);
     // After a reload this page did not send the answer; the view still carries it.
     const held = (play.submissions || []).find((sub) => sub.team === (this.view.you || {}).team);
     const given = this.responses.has(q.id) ? this.responses.get(q.id) : held && held.response;

@@ -9,6 +9,7 @@ import {
   questionTextNodes, teamName, signed, roundLabel, sound, secondsText, LETTERS, unlockAudioOnGesture,
 } from "./common.js";
 import { renderStandings, renderPodium } from "./standings.js";
+import { answerPad } from "./pads.js";
 
 const storage = {
   get(key) { try { return localStorage.getItem(key); } catch { return null; } },
@@ -580,116 +581,35 @@ function onPress(event) {
 
 // Answers ---------------------------------------------------------------------------------------
 
-function draftFor(key) {
-  if (!local.drafts.has(key)) local.drafts.set(key, { pick: [], text: "", order: [] });
-  return local.drafts.get(key);
+/** The pad for this question (pads.js); the unsent draft outlives re-renders of the panel. */
+function buildAnswer(q, key) {
+  const pad = answerPad(q, (response) => sendAnswer(key, response), {
+    look: "play",
+    draft: local.drafts.get(key) ?? null,
+    fillChoices: true,
+    focus: true,
+    onTap: () => vibrate(10),
+  });
+  if (pad.draft) local.drafts.set(key, pad.draft);
+  return pad.el;
 }
 
-function buildAnswer(q, key) {
-  const lq = localize(q);
-  const draft = draftFor(key);
-  const panel = h("div.answer-panel", { class: `answer-${lq.type}` });
-  const submit = h("button.btn.btn-primary.btn-submit", { type: "button" }, t("play.submit"));
-  const repaint = () => {
-    for (const b of panel.querySelectorAll("[data-index]")) {
-      const i = Number(b.dataset.index);
-      const picked = lq.type === "order" ? draft.order.includes(i) : draft.pick.includes(i);
-      b.classList.toggle("is-picked", picked);
-      b.setAttribute("aria-pressed", picked ? "true" : "false");
-      if (lq.type === "order") {
-        const pos = draft.order.indexOf(i);
-        b.querySelector(".ab-order").textContent = pos >= 0 ? String(pos + 1) : "";
-      }
-    }
-    const seq = panel.querySelector(".order-seq");
-    if (seq) {
-      seq.replaceChildren(...(draft.order.length ? draft.order.map((i, n) =>
-        h("span.order-chip", `${n + 1}. ${LETTERS[i]}`)) : [h("span.muted", t("play.order.hint"))]));
-    }
-    submit.disabled = !ready();
-  };
-  const ready = () => {
-    switch (lq.type) {
-      case "single": case "truefalse": return draft.pick.length === 1;
-      case "multiple": return draft.pick.length >= 1;
-      case "order": return draft.order.length === lq.options.length;
-      case "fill": return draft.text.trim().length > 0;
-      default: return false;
-    }
-  };
-  const response = () => {
-    switch (lq.type) {
-      case "single": return draft.pick[0];
-      case "truefalse": return draft.pick[0] === 0;
-      case "multiple": return [...draft.pick].sort((a, b) => a - b);
-      case "order": return [...draft.order];
-      case "fill": return draft.text.trim().slice(0, 200);
-      default: return null;
-    }
-  };
-
-  if (lq.type === "fill") {
-    const input = h("input.fill-input", {
-      type: "text", maxlength: "200", value: draft.text, autocomplete: "off", autocapitalize: "off",
-      enterkeyhint: "send", placeholder: t("play.fill.placeholder"),
-    });
-    input.addEventListener("input", () => { draft.text = input.value; submit.disabled = !ready(); });
-    input.addEventListener("keydown", (e) => { if (e.key === "Enter" && ready()) submit.click(); });
-    panel.append(input);
-    if (lq.options && lq.options.length) {
-      panel.append(h("div.fill-chips", lq.options.map((text) => h("button.chip-button", {
-        type: "button",
-        onclick: () => { draft.text = String(text); input.value = draft.text; submit.disabled = !ready(); },
-      }, text))));
-    }
-    setTimeout(() => input.focus({ preventScroll: true }), 50);
-  } else {
-    if (lq.type === "multiple") panel.append(h("div.answer-hint", t("play.multi.hint")));
-    if (lq.type === "order") {
-      panel.append(h("div.order-seq"));
-      panel.append(h("div.order-tools",
-        h("button.btn.btn-sm", { type: "button", onclick: () => { draft.order.pop(); repaint(); } }, "↶ " + t("play.order.undo")),
-        h("button.btn.btn-sm", { type: "button", onclick: () => { draft.order = []; repaint(); } }, t("play.order.clear"))));
-    }
-    panel.append(h("div.answer-options", lq.options.map((text, i) => h("button.answer-button", {
-      type: "button",
-      dataset: { index: String(i) },
-      onclick: () => {
-        if (lq.type === "single" || lq.type === "truefalse") draft.pick = [i];
-        else if (lq.type === "multiple") {
-          draft.pick = draft.pick.includes(i) ? draft.pick.filter((x) => x !== i) : [...draft.pick, i];
-        } else if (lq.type === "order" && !draft.order.includes(i)) draft.order.push(i);
-        vibrate(10);
-        repaint();
-      },
-    },
-    h("span.ab-letter", lq.type === "truefalse" ? (i === 0 ? "✓" : "✗") : LETTERS[i]),
-    h("span.ab-text", String(text), lq.boOptions && lq.boOptions[i] ? h("span.bo.opt-bo", { lang: "bo" }, lq.boOptions[i]) : null),
-    lq.type === "order" ? h("span.ab-order") : null))));
+/** Send the answer once (a panel rebuilt while one is in flight cannot send another). */
+async function sendAnswer(key, response) {
+  if (local.busy) return false;
+  local.busy = true;
+  const ack = await conn.send("answer", { response });
+  local.busy = false;
+  if (!ack.ok) {
+    toast(errorText(ack));
+    return false;
   }
-  submit.addEventListener("click", async () => {
-    if (!ready() || local.busy) {
-      if (!ready()) toast(t("play.choose"), "info", 2000);
-      return;
-    }
-    local.busy = true;
-    submit.disabled = true;
-    const ack = await conn.send("answer", { response: response() });
-    local.busy = false;
-    if (!ack.ok) {
-      toast(errorText(ack));
-      submit.disabled = !ready();
-      return;
-    }
-    if (ack.ignored) toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
-    local.submitted.add(key);
-    local.drafts.delete(key);
-    vibrate(20);
-    render();
-  });
-  panel.append(submit);
-  repaint();
-  return panel;
+  if (ack.ignored) toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+  local.submitted.add(key);
+  local.drafts.delete(key);
+  vibrate(20);
+  render();
+  return true;
 }
 
 async function doPass(kind) {

@@ -5,7 +5,8 @@
 import { t } from "./i18n.js";
 import { h, fill, ServerClock, everyTick, toast, sound } from "./common.js";
 import { api, errorCode, problemText } from "./practice_api.js";
-import { questionCard, answerPanel, keyBlock, withKey, responseText } from "./answer.js";
+import { questionCard, keyBlock, withKey, responseText } from "./answer.js";
+import { answerPad } from "./pads.js";
 
 /** The finished sitting's score as shown: exam 0–100, daily 10 a question, else right/asked. */
 function scoreText(sitting) {
@@ -111,7 +112,7 @@ export class SittingRunner {
   questionView() {
     const s = this.sitting;
     const q = s.question;
-    const panel = answerPanel(q, (response) => this.answer(q, response));
+    const panel = answerPad(q, (response) => this.answer(q, response));
     return [this.dots(), questionCard(q, { position: q.position, total: s.count }), panel.el];
   }
 
@@ -142,7 +143,7 @@ export class SittingRunner {
   feedbackView() {
     const { question, response, key } = this.feedback;
     const keyed = withKey(question, key);
-    const panel = answerPanel(question, async () => false);
+    const panel = answerPad(question, async () => false);
     panel.reveal(keyed, response);
     const s = this.sitting;
     const last = !s.question;

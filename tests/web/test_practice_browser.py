@@ -14,7 +14,9 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -285,6 +287,25 @@ def fonts_drawing(page: Page, selector: str) -> list[str]:
     return [font["familyName"] for font in used if font["glyphCount"] > 0]
 
 
+def serve_bank(tmp_path: Path, bank: str, name: str) -> Iterator[LiveServer]:
+    """A running server whose only bank is ``bank``, imported through the CLI beforehand."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(bank, encoding="utf-8")
+    live = LiveServer(tmp_path)
+    imported = subprocess.run(
+        [sys.executable, "-m", "quiz.cli", "import", str(path)],
+        env=live.environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    live.start()
+    yield live
+    live.stop()
+
+
 @pytest.fixture
 def tibetan_server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server whose only bank has a question with a Tibetan (bo) translation."""
@@ -303,21 +324,7 @@ def tibetan_server(tmp_path: Path) -> Iterator[LiveServer]:
         ),
         id="tibetan-sample",
     )
-    path = tmp_path / "tibetan-sample.yaml"
-    path.write_text(bank.replace("  options: null\n", ""), encoding="utf-8")
-    live = LiveServer(tmp_path)
-    imported = subprocess.run(
-        [sys.executable, "-m", "quiz.cli", "import", str(path)],
-        env=live.environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert imported.returncode == 0, imported.stdout + imported.stderr
-    live.start()
-    yield live
-    live.stop()
+    yield from serve_bank(tmp_path, bank.replace("  options: null\n", ""), "tibetan-sample")
 
 
 def test_tibetan_text_renders_in_a_tibetan_font(
@@ -345,6 +352,175 @@ def test_tibetan_text_renders_in_a_tibetan_font(
             "(Debian: apt-get install fonts-noto-core)"
         )
         page.screenshot(path=str(ARTIFACTS / "practice-tibetan.png"))
+    finally:
+        context.close()
+    assert watch.errors == []
+    assert watch.foreign == []
+
+
+PAD_BANK = "pad-types"
+
+
+def reviewed(**fields: Any) -> dict[str, Any]:
+    """A reviewed question of the pad bank; ``options=None`` leaves the key out."""
+    made = question(status="reviewed", tags=["题型"], **fields)
+    if made["options"] is None:
+        del made["options"]
+    return made
+
+
+@dataclass(frozen=True)
+class PadCase:
+    """One question of each type: what the player taps or types, and what the server must get."""
+
+    question: dict[str, Any]
+    steps: tuple[str, ...]  # test ids to click; "type:<text>" fills the text box
+    response: Any
+    correct: bool
+    words: str  # the response as the review shows it
+
+
+PAD_CASES = (
+    # A change of mind: the second tap replaces the first.
+    PadCase(reviewed(id="pad-single"), ("option-2", "option-1"), 1, True, "B. 1921年"),
+    # Toggled on and off, in any order; sent sorted.
+    PadCase(
+        reviewed(
+            id="pad-multiple",
+            type="multiple",
+            text="下列哪些城市在西藏自治区？",
+            options=["拉萨", "西宁", "日喀则", "林芝"],
+            answer=["拉萨", "日喀则", "林芝"],
+        ),
+        ("option-3", "option-0", "option-1", "option-1", "option-2"),
+        [0, 2, 3],
+        True,
+        "A. 拉萨、C. 日喀则、D. 林芝",
+    ),
+    # Wrong on purpose: the verdict follows the response, it is not always "right".
+    PadCase(
+        reviewed(
+            id="pad-truefalse",
+            type="truefalse",
+            text="拉萨是西藏自治区的首府。",
+            answer=True,
+            options=None,
+        ),
+        ("option-1",),
+        False,
+        False,
+        "错误",
+    ),
+    # Typed with spaces round it; sent trimmed.
+    PadCase(
+        reviewed(
+            id="pad-fill",
+            type="fill",
+            text="中国共产党第一次全国代表大会于____年召开。",
+            answer=["1921年", "1921"],
+            options=None,
+        ),
+        ("type:  1921年 ",),
+        "1921年",
+        True,
+        "1921年",
+    ),
+    # A slip undone: B, A, undo, then C, A, D.
+    PadCase(
+        reviewed(
+            id="pad-order",
+            type="order",
+            text="按时间先后排列下列事件。",
+            options=["西藏自治区成立", "中共一大召开", "中华人民共和国成立", "青藏铁路全线通车"],
+            answer=["B", "C", "A", "D"],
+        ),
+        ("option-1", "option-0", "order-undo", "option-2", "option-0", "option-3"),
+        [1, 2, 0, 3],
+        True,
+        "B. 中共一大召开 → C. 中华人民共和国成立 → A. 西藏自治区成立 → D. 青藏铁路全线通车",
+    ),
+)
+
+
+@pytest.fixture
+def pad_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server whose only bank has one question of each of the five types."""
+    bank = bank_text(*(case.question for case in PAD_CASES), id=PAD_BANK)
+    yield from serve_bank(tmp_path, bank, PAD_BANK)
+
+
+def test_each_question_type_answers_through_its_pad(
+    phone_browser: Browser, pad_server: LiveServer
+) -> None:
+    cases = {case.question["id"]: case for case in PAD_CASES}
+    expect.set_options(timeout=TIMEOUT_MS)
+    context = phone_browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = Watch(page)
+    try:
+        page.goto(f"{pad_server.url}/practice")
+        page.get_by_test_id("guest-button").click()
+        panel = page.get_by_test_id("panel-practice")
+        page.get_by_test_id("tab-practice").click()
+        panel.get_by_test_id(f"bank-{PAD_BANK}").click()
+        panel.get_by_test_id("practice-count").fill(str(len(PAD_CASES)))
+        panel.get_by_test_id("start-practice").click()
+        seen: list[str] = []
+        for position in range(len(PAD_CASES)):
+            card = panel.get_by_test_id("question")
+            expect(card).to_have_attribute("data-position", str(position))
+            case = cases[card.get_attribute("data-question-id") or ""]
+            pad = panel.get_by_test_id("answer-pad")
+            expect(pad).to_have_attribute("data-type", case.question["type"])
+            submit = pad.get_by_test_id("submit-answer")
+            expect(submit).to_be_disabled()
+            for step in case.steps:
+                if step.startswith("type:"):
+                    pad.get_by_test_id("fill-input").fill(step.removeprefix("type:"))
+                else:
+                    pad.get_by_test_id(step).click()
+            submit.click()
+            feedback = panel.get_by_test_id("feedback")
+            expect(feedback).to_have_attribute("data-correct", "true" if case.correct else "false")
+            seen.append(case.question["id"])
+            panel.get_by_test_id("next-question").click()
+        assert sorted(seen) == sorted(cases)
+        expect(panel.get_by_test_id("summary-score")).to_have_text("答对 4/5")
+
+        # The server holds exactly the response each pad was meant to send, judged as intended.
+        sitting = panel.get_by_test_id("sitting").get_attribute("data-sitting")
+        stored = page.request.get(f"{pad_server.url}/api/practice/sittings/{sitting}").json()
+        judged = {
+            entry["question"]["id"]: (entry["response"], entry["correct"])
+            for entry in stored["review"]
+        }
+        assert judged == {key: (case.response, case.correct) for key, case in cases.items()}
+        reviews = panel.get_by_test_id("review-item")
+        expect(reviews).to_have_count(len(PAD_CASES))
+        for item in reviews.all():
+            case = cases[
+                item.get_by_test_id("review-question").get_attribute("data-question-id") or ""
+            ]
+            expect(item.locator(".review-yours")).to_contain_text(f"你的答案：{case.words}")
+
+        # A type no pad knows gets a translated notice, never a blank space.
+        notice = page.evaluate(
+            """async () => {
+                const { answerPad } = await import("/static/js/pads.js");
+                const essay = { id: "x", type: "essay", text: "?", options: [] };
+                const pad = answerPad(essay, async () => false);
+                return [pad.el.dataset.testid, pad.el.textContent];
+            }"""
+        )
+        assert notice == ["pad-unsupported", "此题型（essay）无法在此作答"]
+    except Exception:
+        with contextlib.suppress(Exception):  # never hide the failure behind a screenshot's
+            page.screenshot(path=str(ARTIFACTS / "practice-pads-failed.png"), full_page=True)
+        print(f"page errors: {watch.errors}\nthe server's log ends:\n{pad_server.log()[-4000:]}")
+        raise
     finally:
         context.close()
     assert watch.errors == []

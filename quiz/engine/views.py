@@ -13,6 +13,7 @@ from typing import Any
 
 from quiz.engine.errors import ContestError
 from quiz.engine.events import AnswerJudged, AnswerSubmitted, Event, ScoreChanged
+from quiz.engine.legal import legal_commands
 from quiz.engine.questions import Question
 from quiz.engine.scoring import standings
 from quiz.engine.serialization import event_to_dict, to_plain
@@ -36,7 +37,7 @@ def parse_role(state: ContestState, role: str) -> str | None:
 
 
 def view(state: ContestState, role: str) -> dict[str, Any]:
-    """The state as `role` may see it."""
+    """The state as `role` may see it; only the host's says which host commands are legal now."""
     team = parse_role(state, role)
     host = role == "host"
     frozen = state.frozen_at is not None and not host
@@ -66,6 +67,7 @@ def view(state: ContestState, role: str) -> dict[str, Any]:
         result["replace_available"] = state.question_start is not None
         result["clocks"] = to_plain(state.clocks)
         result["ledger_size"] = len(state.ledger)
+        result["legal"] = {name: move.to_plain() for name, move in legal_commands(state).items()}
     if team is not None:
         result["you"] = _team_status(state, team, table)
     return result

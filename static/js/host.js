@@ -66,60 +66,22 @@ async function command(type, fields = {}) {
 // ---------------------------------------------------------------------------------------------
 // What the host may do now
 
-function judgeTargets(v) {
-  const play = v.question;
-  const round = v.round;
-  if (play && ["answering", "judging"].includes(play.step)) {
-    const open = (play.answering || []).filter((id) => !(play.tried || []).includes(id));
-    if (open.length) return open;
-  }
-  if (play && play.race && play.race.winner && play.step !== "closed"
-    && !(play.tried || []).includes(play.race.winner)) {
-    return [play.race.winner];
-  }
-  const lanes = round && round.rapid ? (round.rapid.lanes || []).filter((l) => !l.closed && l.question) : [];
-  return lanes.map((l) => l.team);
+const NO_MOVE = { ok: false };
+
+/** The core's answer for one host command (view.legal): `ok`, and `teams`, `default`, `tiers`
+ * for the commands that have them (docs/protocol.md). The console keeps no rules of its own. */
+function legal(v, name) {
+  return (v && v.legal && v.legal[name]) || NO_MOVE;
 }
 
-function passTarget(v) {
-  const round = v.round;
-  const play = v.question;
-  if (!round) return null;
-  if (round.kind === "risk") return round.turn || null;
-  if (round.rapid) {
-    const open = (round.rapid.lanes || []).filter((l) => !l.closed);
-    return open.length === 1 ? open[0].team : null;
-  }
-  if (round.arena && play && play.step !== "closed") return round.arena.defender;
-  return null;
+function legalTeams(v, name) {
+  return legal(v, name).teams || [];
 }
 
-function can(v) {
-  const play = v.question;
-  const round = v.round;
-  const open = play && play.step !== "closed";
-  const kind = round && round.kind;
-  const lanesOpen = round && round.rapid ? (round.rapid.lanes || []).some((l) => !l.closed) : false;
-  return {
-    StartRound: v.phase === "lobby" || v.phase === "between_rounds",
-    EndRound: v.phase === "round" && !open && !lanesOpen,
-    OpenQuestion: v.phase === "round" && !open && !["risk", "rapid"].includes(kind)
-      && (round.questions_left === undefined || round.questions_left > 0),
-    PromptAnswer: !!(play && play.style !== "race" && play.step === "reading"),
-    ArmBuzzers: !!(play && play.style === "race" && play.step === "reading"),
-    Judge: judgeTargets(v).length > 0,
-    UndoJudgement: !!v.undo_available,
-    Pause: !v.paused && v.phase !== "finished" && v.phase !== "blank",
-    Resume: !!v.paused,
-    SkipQuestion: !!open,
-    ReplaceQuestion: !!v.replace_available && !(round && round.rapid),
-    StartWindow: kind === "rapid" && !lanesOpen,
-    PassQuestion: !!passTarget(v),
-    ChooseTier: kind === "risk" && !!round.turn && !open,
-    FreezeStandings: !v.standings_frozen && v.phase !== "finished",
-    EndContest: v.phase === "lobby" || v.phase === "between_rounds",
-    RevealPodium: v.phase === "finished" && !v.podium,
-  };
+/** The one team a plain 过/弃权/免答 button stands for; with several, each has its own button. */
+function passTeam(v) {
+  const teams = legalTeams(v, "PassQuestion");
+  return teams.length === 1 ? teams[0] : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +111,7 @@ function arm(ms = countdownMs()) {
 }
 
 function judge(correct, team) {
-  const target = team || judgeTargets(view || {})[0];
+  const target = team || legalTeams(view, "Judge")[0];
   if (!target) { toast(t("host.judge_nobody"), "info", 2500); return null; }
   return command("Judge", { team: target, correct });
 }
@@ -175,7 +137,7 @@ function togglePause() {
 }
 
 function pass(team) {
-  const target = team || passTarget(view || {});
+  const target = team || passTeam(view);
   if (target) command("PassQuestion", { team: target });
 }
 
@@ -225,13 +187,14 @@ function buildControls() {
 }
 
 function updateControls(v) {
-  const allowed = can(v);
+  const ok = (name) => legal(v, name).ok;
   for (const [name, el] of Object.entries(buttons)) {
-    let ok = allowed[name];
-    if (name === "Correct" || name === "Wrong") ok = allowed.Judge;
-    if (name === "ArmNow") ok = allowed.ArmBuzzers;
-    if (name === "Pause") ok = allowed.Pause || allowed.Resume;
-    el.disabled = !ok;
+    let allowed = ok(name);
+    if (name === "Correct" || name === "Wrong") allowed = ok("Judge");
+    if (name === "ArmNow") allowed = ok("ArmBuzzers");
+    if (name === "Pause") allowed = ok("Pause") || ok("Resume");
+    if (name === "PassQuestion") allowed = passTeam(v) !== null;
+    el.disabled = !allowed;
   }
   const pauseBtn = buttons.Pause.querySelector(".cmd-label");
   pauseBtn.textContent = v.paused ? "▶ " + t("host.cmd.Resume") : "‖ " + t("host.cmd.Pause");
@@ -248,18 +211,18 @@ function updateControls(v) {
   const openTeam = $("open-team");
   const showOverride = kind === "compulsory" && round.mode === "turn";
   openTeam.hidden = !showOverride;
-  fillTeamSelect(openTeam, v, round && round.turn ? `${t("w.turn", { team: teamName(v, round.turn) })}` : "—");
+  fillTeamSelect(openTeam, v, round && round.turn ? `${t("w.turn", { team: teamName(v, round.turn) })}` : "—",
+    legalTeams(v, "OpenQuestion"));
 
   // Rapid window team.
   const windowTeam = $("window-team");
-  const done = round && round.rapid ? round.rapid.done || [] : [];
   windowTeam.hidden = !(round && round.mode === "turn");
-  fillTeamSelect(windowTeam, v, t("host.cmd.StartWindow"), (team) => !done.includes(team.id));
+  fillTeamSelect(windowTeam, v, t("host.cmd.StartWindow"), legalTeams(v, "StartWindow"));
   buttons.StartWindow.querySelector(".cmd-label").textContent =
     round && round.mode === "all" ? t("host.cmd.StartWindowAll") : t("host.cmd.StartWindow");
 
   // Judge target.
-  const targets = judgeTargets(v);
+  const targets = legalTeams(v, "Judge");
   $("judge-target").textContent = targets.length
     ? t("host.judge_for", { team: teamName(v, targets[0]) }) : t("host.judge_nobody");
   keyed($("judge-many"), JSON.stringify([targets, document.documentElement.lang]), () =>
@@ -268,26 +231,32 @@ function updateControls(v) {
       h("button.btn.btn-sm.btn-right", { type: "button", onclick: () => judge(true, team) }, "✓"),
       h("button.btn.btn-sm.btn-wrong", { type: "button", onclick: () => judge(false, team) }, "✗"))) : []);
 
-  // Risk tiers for the team on turn.
-  keyed($("tier-row"), JSON.stringify([round && round.tiers, round && round.turn, allowed.ChooseTier]), () =>
+  // Risk tiers for the team that chooses.
+  const choosing = legal(v, "ChooseTier");
+  const chooser = legalTeams(v, "ChooseTier")[0] || null;
+  const choosable = chooser ? choosing.tiers[chooser] : [];
+  keyed($("tier-row"), JSON.stringify([round && round.tiers, chooser, choosable]), () =>
     (round && round.tiers || []).map((tier) => h("button.btn.tier-btn", {
       type: "button",
-      disabled: !allowed.ChooseTier || !tier.left,
-      onclick: () => command("ChooseTier", { team: round.turn, points: tier.points }),
+      disabled: !choosable.includes(tier.points),
+      onclick: () => command("ChooseTier", { team: chooser, points: tier.points }),
     }, `${tier.points}`, h("small", ` (${tier.left})`))));
   $("tier-title").textContent = round && round.turn && kind === "risk" ? t("host.tier_for", { team: teamName(v, round.turn) }) : "";
-  const target = passTarget(v);
+  const target = passTeam(v);
   buttons.PassQuestion.querySelector(".cmd-label").textContent =
     target ? `${t("host.cmd.PassQuestion")}：${teamName(v, target)}` : t("host.cmd.PassQuestion");
 }
 
-function fillTeamSelect(select, v, firstLabel, filter = () => true) {
-  const key = JSON.stringify([v.teams, firstLabel, (v.round && v.round.rapid && v.round.rapid.done) || []]);
+/** Offer the teams `ids` (the core's legal ones). While none is legal the options stay as they
+ * were, so the host may pick the next team before the command becomes legal again. */
+function fillTeamSelect(select, v, firstLabel, ids) {
+  if (!ids.length && select.options.length) return;
+  const key = JSON.stringify([v.teams, firstLabel, ids]);
   if (select.dataset.key === key) return;
   const previous = select.value;
   select.dataset.key = key;
   select.replaceChildren(h("option", { value: "" }, firstLabel),
-    ...(v.teams || []).filter(filter).map((team) => h("option", { value: team.id }, team.name)));
+    ...(v.teams || []).filter((team) => ids.includes(team.id)).map((team) => h("option", { value: team.id }, team.name)));
   if ([...select.options].some((o) => o.value === previous)) select.value = previous;
 }
 
@@ -302,7 +271,7 @@ function render(v) {
   updateControls(v);
   renderStandings($("hc-standings-list") || makeStandingsBox(), v.standings, { fouls: true });
   renderTeams(v);
-  fillTeamSelect($("adjust-team"), v, "— " + t("w.team") + " —");
+  fillTeamSelect($("adjust-team"), v, "— " + t("w.team") + " —", legalTeams(v, "AdjustScore"));
   tick();
 }
 
@@ -383,7 +352,8 @@ function renderPlay(v) {
   const round = v.round;
   const key = JSON.stringify([document.documentElement.lang, play && [play.step, play.answering, play.tried,
     play.locked, play.race, play.submissions, play.submitted, play.outcome, play.rebounds, play.passed_by],
-  round && [round.fouls, round.barred, round.rapid, round.arena, round.turn, round.order], v.clocks]);
+  round && [round.fouls, round.barred, round.rapid, round.arena, round.turn, round.order], v.clocks,
+  legalTeams(v, "Judge"), legalTeams(v, "PassQuestion")]);
   keyed($("hc-play"), key, () => {
     const out = [];
     if (round) {
@@ -461,13 +431,19 @@ function lanesBlock(v, rapid) {
         h("span", t("screen.correct_n", { n: lane.correct })),
         h("span.muted", t("screen.served_n", { n: lane.served })),
         h("span.mono.lane-left", { dataset: { deadline: String(lane.ends_at) } }, lane.closed ? t("screen.lane_closed") : ""),
-        !lane.closed && lane.question ? [
-          h("button.btn.btn-sm.btn-right", { type: "button", onclick: () => judge(true, lane.team) }, "✓"),
-          h("button.btn.btn-sm.btn-wrong", { type: "button", onclick: () => judge(false, lane.team) }, "✗"),
-          h("button.btn.btn-sm", { type: "button", onclick: () => pass(lane.team) }, t("play.pass.rapid")),
-        ] : null),
+        !lane.closed && lane.question ? laneButtons(v, lane.team) : null),
       !lane.closed && lane.question ? questionBlock(lane.question, { compact: true }) : null)),
     (rapid.done || []).length ? h("div.muted.small", "✓ " + rapid.done.map((id) => teamName(v, id)).join("、")) : null);
+}
+
+function laneButtons(v, team) {
+  const cannotJudge = !legalTeams(v, "Judge").includes(team);
+  return [
+    h("button.btn.btn-sm.btn-right", { type: "button", disabled: cannotJudge, onclick: () => judge(true, team) }, "✓"),
+    h("button.btn.btn-sm.btn-wrong", { type: "button", disabled: cannotJudge, onclick: () => judge(false, team) }, "✗"),
+    h("button.btn.btn-sm", { type: "button", disabled: !legalTeams(v, "PassQuestion").includes(team),
+      onclick: () => pass(team) }, t("play.pass.rapid")),
+  ];
 }
 
 function arenaBlock(v, arena) {

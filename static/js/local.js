@@ -105,14 +105,16 @@ function buildControls() {
   updateControls();
 }
 function updateControls() {
-  const play = view && view.question;
   const [open, arm, right, wrong, skip] = controls.children;
   if (!open) return;
-  open.disabled = !view || view.phase !== "round" || (play && play.step !== "closed");
-  arm.disabled = !(play && play.style === "race" && play.step === "reading");
-  right.disabled = wrong.disabled = !judgeTarget() || !play || play.step === "closed";
-  right.title = wrong.title = judgeTarget() ? teamName(view, judgeTarget()) : "";
-  skip.disabled = !play || play.step === "closed";
+  // What the host may do comes from the core (the host view's `legal`), never from a copy here.
+  const legal = (view && view.legal) || {};
+  const target = judgeTarget();
+  open.disabled = !(legal.OpenQuestion && legal.OpenQuestion.default);
+  arm.disabled = !(legal.ArmBuzzers && legal.ArmBuzzers.ok);
+  right.disabled = wrong.disabled = !(target && legal.Judge && legal.Judge.teams.includes(target));
+  right.title = wrong.title = target ? teamName(view, target) : "";
+  skip.disabled = !(legal.SkipQuestion && legal.SkipQuestion.ok);
 }
 
 buildControls();

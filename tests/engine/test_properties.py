@@ -14,14 +14,20 @@ from quiz.engine.commands import (
     Buzz,
     ChooseTier,
     Command,
+    EndContest,
     EndRound,
+    FreezeStandings,
     Judge,
     OpenQuestion,
     PassQuestion,
+    Pause,
     PromptAnswer,
     ReplaceQuestion,
+    Resume,
+    RevealPodium,
     SkipQuestion,
     StartRound,
+    StartWindow,
     SubmitAnswer,
     SyncClock,
     Tick,
@@ -34,6 +40,7 @@ from quiz.engine.serialization import state_from_json, state_to_json
 from quiz.engine.state import ContestState
 from quiz.engine.views import view
 from tests.engine.factories import TEAMS, bank, contest
+from tests.engine.test_legal import disagreements
 
 START = contest(
     {
@@ -116,6 +123,22 @@ def build(parts: list[tuple[Any, ...]]) -> list[Command]:
                 )
             case "tick", []:
                 commands.append(Tick(at=at))
+            case "open_for", [who]:
+                commands.append(OpenQuestion(at=at, team=who))
+            case "window", [who]:
+                commands.append(StartWindow(at=at, team=who))
+            case "replace_by", [number]:
+                commands.append(ReplaceQuestion(at=at, question_id=f"q{number:03d}"))
+            case "pause", []:
+                commands.append(Pause(at=at))
+            case "resume", []:
+                commands.append(Resume(at=at))
+            case "freeze", []:
+                commands.append(FreezeStandings(at=at))
+            case "finish", []:
+                commands.append(EndContest(at=at))
+            case "podium", []:
+                commands.append(RevealPodium(at=at))
     return commands
 
 
@@ -207,3 +230,74 @@ def _answers_for(data: Any, hidden: set[str]) -> bool:
     if isinstance(data, list):
         return any(_answers_for(item, hidden) for item in data)
     return False
+
+
+# The other round kinds and modes, with short rapid-fire windows so that streams outlive them.
+OTHER_START = contest(
+    {"kind": "必答", "mode": "turn", "answer_input": "spoken", "questions": {"count": 3}},
+    {"kind": "快问快答", "answer_input": "spoken", "rapid_window_seconds": 5},
+    {"kind": "擂台", "answer_input": "spoken", "duel_length": 1, "questions": {"count": 4}},
+    {"kind": "快问快答", "mode": "all", "rapid_window_seconds": 5, "questions": {"count": 6}},
+    {"kind": "必答", "mode": "all", "questions": {"count": 2}},
+    questions=bank(120),
+)
+host_parts = st.one_of(
+    st.tuples(st.just("open_for"), step, team),
+    st.tuples(st.just("window"), step, st.none() | team),
+    st.tuples(st.just("replace_by"), step, st.integers(1, 120)),
+    st.tuples(st.sampled_from(["pause", "resume", "freeze", "finish", "podium"]), step),
+)
+
+
+# Tried on each round's start, each kept when accepted: a question or window opens, then a race.
+_OPENING: tuple[Command, ...] = (
+    OpenQuestion(at=0),
+    StartWindow(at=0),
+    ChooseTier(at=0, team=TEAMS[0], points=10),
+    ArmBuzzers(at=0),
+    PromptAnswer(at=0),
+    Buzz(at=1, team=TEAMS[1]),
+)
+
+
+def _starts(lobby: ContestState) -> list[ContestState]:
+    """The lobby, each round's start and its opening moves: short streams reach every step."""
+    assert lobby.rules is not None
+    states = [lobby]
+    state = lobby
+    for _round in lobby.rules.rounds:
+        if state.phase == "round":
+            state, _ = apply(state, EndRound(at=0))
+        state, _ = apply(state, StartRound(at=0))
+        states.append(state)
+        opened = state
+        for command in _OPENING:
+            try:
+                opened, _ = apply(opened, command)
+            except ValueError:
+                continue
+            states.append(opened)
+    return states
+
+
+host_streams = st.tuples(
+    st.sampled_from([*_starts(START), *_starts(OTHER_START)]),
+    st.lists(st.one_of(command_parts, host_parts), min_size=10, max_size=40).map(build),
+)
+
+
+@SETTINGS
+@given(host_streams)
+def test_the_hosts_legal_moves_are_what_apply_accepts(
+    start_and_commands: tuple[ContestState, list[Command]],
+) -> None:
+    state, commands = start_and_commands
+    for command in commands:
+        # As the host's view says it (now), and when the next command comes, timers fired first.
+        assert disagreements(state) == []
+        assert disagreements(state, command.at) == []
+        try:
+            state, _ = apply(state, command)
+        except ValueError:
+            continue
+    assert disagreements(state) == []

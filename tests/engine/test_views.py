@@ -17,6 +17,7 @@ from quiz.engine.commands import (
     StartRound,
     SubmitAnswer,
 )
+from quiz.engine.legal import HOST_COMMAND_TYPES
 from quiz.engine.views import UnknownRole, events_for, view
 from tests.engine.factories import bank, contest, run
 
@@ -83,3 +84,20 @@ def test_a_team_sees_its_own_status() -> None:
 def test_unknown_roles_are_refused() -> None:
     with pytest.raises(UnknownRole):
         view(contest({"kind": "抢答"}), "team:nobody")
+
+
+def test_only_the_hosts_view_says_which_host_commands_are_legal() -> None:
+    state, _ = run(
+        contest({"kind": "抢答"}),
+        [StartRound(at=0), OpenQuestion(at=1), ArmBuzzers(at=2), Buzz(at=3, team="ngari")],
+    )
+    legal = view(state, "host")["legal"]
+    assert list(legal) == list(HOST_COMMAND_TYPES)
+    assert legal["Judge"] == {"ok": True, "teams": ["ngari"]}
+    assert legal["ArmBuzzers"] == {"ok": False}
+    assert legal["OpenQuestion"] == {"ok": False, "teams": [], "default": False}
+    assert legal["ChooseTier"] == {"ok": False, "teams": [], "tiers": {}}
+    assert legal["ReplaceQuestion"] == {"ok": True, "default": True}
+    json.dumps(legal)
+    for role in ROLES[1:]:
+        assert "legal" not in view(state, role)

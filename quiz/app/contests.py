@@ -1,7 +1,7 @@
 """The one place where a live contest changes: lock, apply, log, commit, then publish.
 
 Each command goes through :meth:`ContestService.execute`: take the contest's lock, apply the
-command to the cached state, append it to the event log and commit, and only then hand the
+command to the cached state, append it to the command log and commit, and only then hand the
 events to the publisher. The cached state is only a cache of the log: it is rebuilt from the
 database when a process starts or when another process has written first (the unique
 ``(contest, seq)`` pair makes a stale writer fail instead of forking the history).
@@ -97,7 +97,7 @@ def _status(state: ContestState) -> str:
 
 
 class ContestService:
-    """Runs every live contest of this process against the shared event log."""
+    """Runs every live contest of this process against the shared command log."""
 
     def __init__(
         self,

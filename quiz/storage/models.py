@@ -1,9 +1,10 @@
-"""The database schema: banks with versioned questions, contests, teams, players, the event log
-and results.
+"""The database schema: banks with versioned questions, contests, teams, players, the command
+log, and self-test users, sittings, attempts and cards.
 
 Questions are versioned rather than updated in place: an edit in a new bank version adds a
-:class:`QuestionVersion` row, and results point at the version that was asked, so a finished
-contest's record never changes meaning when a bank is corrected later.
+:class:`QuestionVersion` row, and a contest (``question_versions``) and every attempt point at
+the version that was asked, so a finished contest's record never changes meaning when a bank is
+corrected later.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class QuestionVersion(Base):
 
 
 class ContestRow(Base):
-    """A contest: its join code, template and lifecycle; its history is the event log.
+    """A contest: its join code, template and lifecycle; its history is the command log.
 
     ``question_versions`` maps each contest question id to the question version it asks, so
     results point at exactly what was asked. ``screen_key`` is the projector's credential.

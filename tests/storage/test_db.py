@@ -1,4 +1,4 @@
-"""Database location, migrations, and the append-only event log."""
+"""Database location, migrations, and the append-only command log."""
 
 from __future__ import annotations
 

@@ -17,34 +17,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import need_service
+from tests.web.browsers import ARTIFACTS
 from tests.web.live import PASSWORD, LiveServer
 
-try:
-    from playwright.sync_api import (
-        Browser,
-        ConsoleMessage,
-        Page,
-        WebSocketRoute,
-        expect,
-        sync_playwright,
-    )
-except ImportError:  # pragma: no cover - the skip (or CI failure) below says what to install
-    HAVE_PLAYWRIGHT = False
-else:
-    HAVE_PLAYWRIGHT = True
+# Without Playwright the browser fixture skips (or fails in CI), before these are used.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Browser, ConsoleMessage, Page, WebSocketRoute, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 TIMEOUT_MS = 15_000
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True}
 TEAM_A = ("lhasa", "拉萨支队", "卓玛")
@@ -112,24 +91,6 @@ def own_server(tmp_path: Path) -> Iterator[LiveServer]:
     live.start()
     yield live
     live.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not HAVE_PLAYWRIGHT or not CHROMIUM.exists():
-        missing = "the playwright module" if not HAVE_PLAYWRIGHT else str(CHROMIUM)
-        need_service(
-            "Chromium and Playwright",
-            f"{missing} is missing; to enable the browser test: apt-get install chromium "
-            "fonts-noto-cjk; pip install playwright (do not run `playwright install`: the test "
-            "uses Debian's /usr/bin/chromium)",
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def test_a_buzzer_round_in_four_browsers(browser: Browser, own_server: LiveServer) -> None:

@@ -23,18 +23,13 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import need_service
 from tests.helpers import bank_text, question
+from tests.web.browsers import ARTIFACTS, Watch
 from tests.web.live import LiveServer, Recorder, close_all, wait_until
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.web.test_practice_browser import Watch
 
-try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - the skip (or CI failure) below says what to install
-    HAVE_PLAYWRIGHT = False
-else:
-    HAVE_PLAYWRIGHT = True
+# Without Playwright the browser fixture skips (or fails in CI), before these are used.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Browser, Page, expect
 
 TIMEOUT_MS = 15_000
 TEAM, TEAM_NAME, PLAYER = "lhasa", "拉萨支队", "卓玛"
@@ -148,24 +143,6 @@ CASES = (
     ),
 )
 ORDER_CHIPS = ["1. B", "2. C", "3. A", "4. D"]
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not HAVE_PLAYWRIGHT or not CHROMIUM.exists():
-        missing = "the playwright module" if not HAVE_PLAYWRIGHT else str(CHROMIUM)
-        need_service(
-            "Chromium and Playwright",
-            f"{missing} is missing; to enable the browser tests: apt-get install chromium "
-            "fonts-noto-cjk; pip install playwright (do not run `playwright install`: the tests "
-            "use Debian's /usr/bin/chromium)",
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,31 +17,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from quiz.engine.questions import Question
-from tests.conftest import need_service
 from tests.helpers import bank_text, question
+from tests.web.browsers import ARTIFACTS, Watch
 from tests.web.keys import bundled_questions
 from tests.web.live import LiveServer
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
-try:
-    from playwright.sync_api import (
-        Browser,
-        ConsoleMessage,
-        Locator,
-        Page,
-        Request,
-        expect,
-        sync_playwright,
-    )
-except ImportError:  # pragma: no cover - the skip (or CI failure) below says what to install
-    HAVE_PLAYWRIGHT = False
-else:
-    HAVE_PLAYWRIGHT = True
+# Without Playwright the browser fixture skips (or fails in CI), before these are used.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Browser, Locator, Page, expect
 
 TIMEOUT_MS = 15_000
 BANK = "party-history"
@@ -52,54 +39,11 @@ PK_FAST = {"QUIZ_PK_BOT_AFTER_S": "1", "QUIZ_PK_REVEAL_S": "0.5", "QUIZ_PK_BOT_P
 
 
 @pytest.fixture
-def phone_browser() -> Iterator[Browser]:
-    if not HAVE_PLAYWRIGHT or not CHROMIUM.exists():
-        missing = "the playwright module" if not HAVE_PLAYWRIGHT else str(CHROMIUM)
-        need_service(
-            "Chromium and Playwright",
-            f"{missing} is missing; to enable the browser tests: apt-get install chromium "
-            "fonts-noto-cjk fonts-noto-core; pip install playwright (do not run `playwright "
-            "install`: the tests use Debian's /usr/bin/chromium)",
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
 def pk_server(tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path, extra_env=PK_FAST)
     live.start()
     yield live
     live.stop()
-
-
-class Watch:
-    """A page's console errors, uncaught exceptions and requests to any host but this one."""
-
-    def __init__(self, page: Page) -> None:
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        page.on("console", self.console)
-        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-        page.on("request", self.request)
-        page.on("dialog", lambda dialog: dialog.accept())
-
-    def console(self, message: ConsoleMessage) -> None:
-        if message.type != "error":
-            return
-        url = str(message.location.get("url", ""))
-        self.errors.append(f"console.error: {message.text} ({url})")
-
-    def request(self, request: Request) -> None:
-        parts = urlsplit(request.url)
-        if parts.scheme in ("data", "blob", "about"):
-            return
-        if parts.hostname != "127.0.0.1":
-            self.foreign.append(request.url)
 
 
 def answer(scope: Locator, question: Question, right: bool) -> None:
@@ -129,16 +73,14 @@ def no_sideways_scroll(page: Page) -> None:
     assert width[0] <= width[1], f"the page scrolls sideways: {width}"
 
 
-def test_practice_review_pk_and_history_on_a_phone(
-    phone_browser: Browser, pk_server: LiveServer
-) -> None:
+def test_practice_review_pk_and_history_on_a_phone(browser: Browser, pk_server: LiveServer) -> None:
     server = pk_server
     questions = bundled_questions()
     expect.set_options(timeout=TIMEOUT_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("practice-*.png"):
         old.unlink()
-    context = phone_browser.new_context(
+    context = browser.new_context(
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
         viewport={"width": 390, "height": 844},
@@ -328,9 +270,9 @@ def tibetan_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def test_tibetan_text_renders_in_a_tibetan_font(
-    phone_browser: Browser, tibetan_server: LiveServer
+    browser: Browser, tibetan_server: LiveServer
 ) -> None:
-    context = phone_browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     watch = Watch(page)
@@ -450,11 +392,11 @@ def pad_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def test_each_question_type_answers_through_its_pad(
-    phone_browser: Browser, pad_server: LiveServer
+    browser: Browser, pad_server: LiveServer
 ) -> None:
     cases = {case.question["id"]: case for case in PAD_CASES}
     expect.set_options(timeout=TIMEOUT_MS)
-    context = phone_browser.new_context(
+    context = browser.new_context(
         locale="zh-CN", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
     )
     page = context.new_page()

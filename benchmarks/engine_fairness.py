@@ -51,8 +51,18 @@ def _questions(count: int) -> tuple[Question, ...]:
     )
 
 
-def simulate(fairness: str, races: int = 3000, seed: int = 2024) -> dict[str, int]:
-    """Wins per team over `races` equal races through apply, deterministic for a seed."""
+def simulate(
+    fairness: str,
+    races: int = 3000,
+    seed: int = 2024,
+    liar: str | None = None,
+    round_rules: dict[str, object] | None = None,
+) -> dict[str, int]:
+    """Wins per team over `races` equal races through apply, deterministic for a seed.
+
+    `liar` names a team whose modified client claims a 1 ms reaction every time (it says the
+    buzzer showed 1 ms before its real press); `round_rules` adds keys to the buzzer round.
+    """
     rng = random.Random(seed)
     offsets = {team: rng.uniform(-3_600_000, 3_600_000) for team in LINKS}
 
@@ -71,6 +81,7 @@ def simulate(fairness: str, races: int = 3000, seed: int = 2024) -> dict[str, in
                     "collection_window_ms": 800,
                     "trust_margin_ms": 100,
                     "questions": {"count": races, "reserve": 0},
+                    **(round_rules or {}),
                 }
             ],
         }
@@ -110,6 +121,8 @@ def simulate(fairness: str, races: int = 3000, seed: int = 2024) -> dict[str, in
             reaction = max(120.0, rng.gauss(300, 50))
             pressed = shown + reaction
             arrival = pressed + one_way(team)
+            if team == liar:
+                shown = pressed - 1
             buzzes.append(
                 (
                     round(arrival),
@@ -132,15 +145,20 @@ def simulate(fairness: str, races: int = 3000, seed: int = 2024) -> dict[str, in
     return wins
 
 
+def _shares(wins: dict[str, int]) -> str:
+    total = sum(wins.values())
+    return ", ".join(
+        f"{team} ({LINKS[team]} ms) {100 * count / total:.1f}%" for team, count in wins.items()
+    )
+
+
 def main() -> None:
-    """Print each mode's share of wins per link."""
+    """Print each mode's share of wins per link, then a lying lhasa's under each policy."""
     for fairness in ("arrival", "compensated"):
-        wins = simulate(fairness)
-        total = sum(wins.values())
-        shares = ", ".join(
-            f"{team} ({LINKS[team]} ms) {100 * count / total:.1f}%" for team, count in wins.items()
-        )
-        print(f"{fairness:12} {shares}")
+        print(f"{fairness:12} {_shares(simulate(fairness))}")
+    for policy in ("arrival", "foul"):
+        wins = simulate("compensated", liar="lhasa", round_rules={"suspect_claim": policy})
+        print(f"liar {policy:7} {_shares(wins)}")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,8 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {"id": question.id, "type": question.type, "text": question.text}
     if question.options:
         data["options"] = list(question.options)
+    if not question.shuffle:
+        data["shuffle"] = False
     data["answer"] = kind_of(question).answer_to_data(question)
     data["explanation"] = question.explanation
     data["source"] = question.source

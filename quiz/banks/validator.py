@@ -48,7 +48,7 @@ QUESTION_REQUIRED = (
     "tags",
     "status",
 )
-QUESTION_OPTIONAL = ("options", "points", "time_limit", "translations")
+QUESTION_OPTIONAL = ("options", "shuffle", "points", "time_limit", "translations")
 TRANSLATION_KEYS = ("text", "options", "explanation", "answer")
 
 
@@ -279,6 +279,7 @@ class _QuestionChecker:
             if "answer" in mapping and (options or not needs_options):
                 answer = kind.read_answer(self, mapping["answer"], options)
         translations = self.check_translations(kind, options)
+        shuffle = self.check_shuffle(kind)
         if len(findings.items) > errors_before and any(
             item.severity == "error" for item in findings.items[errors_before:]
         ):
@@ -301,7 +302,26 @@ class _QuestionChecker:
             points=points,
             time_limit=time_limit,
             translations=translations,
+            shuffle=shuffle,
         )
+
+    def check_shuffle(self, kind: QuestionKind | None) -> bool:
+        """`shuffle: false` keeps a question's options in bank order; only types with options."""
+        if "shuffle" not in self.mapping:
+            return True
+        raw = self.mapping["shuffle"]
+        if kind is not None and kind.options is None:
+            self.findings.error(
+                self.at("shuffle"),
+                f"{article(kind.name)} {kind.name} question has no options to shuffle",
+            )
+            return True
+        if not isinstance(raw, bool):
+            self.findings.error(
+                self.at("shuffle"), f"shuffle should be true or false, not {describe(raw)}"
+            )
+            return True
+        return raw
 
     def check_options(self, kind: QuestionKind) -> tuple[str, ...]:
         raw = self.mapping.get("options")

@@ -3,7 +3,8 @@
 One team answers a `single` play (必答 in turn, 风险, 擂台 in turn) and the winner of a `race`;
 every team answers a `parallel` play (必答 all at once, PK), whose answers are judged together
 when the window closes so that no team learns another's result while it can still answer.
-Silence until the deadline counts as a wrong answer.
+Silence until the deadline counts as a wrong answer when teams answer on their devices; a spoken
+answer is judged only by the host, so its deadline stops the clock and waits (step `judging`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from quiz.engine.play import (
     refuse,
     with_play,
 )
-from quiz.engine.questions import is_correct
+from quiz.engine.questions import Response, is_correct
 from quiz.engine.scoring import mean_points, speed_points
 from quiz.engine.state import ContestState, Play, Submission
 
@@ -36,9 +37,13 @@ def prompt_answer(state: ContestState, command: PromptAnswer) -> Result:
     """请回答: open the answer window of a question that is being read."""
     play = current_play(state, "PromptAnswer")
     if play.style == "race":
-        raise refuse(state, "PromptAnswer", "a buzzer question is armed, not prompted")
+        raise refuse(
+            state, "PromptAnswer", "a buzzer question is armed, not prompted", "buzzer_question"
+        )
     if play.step != "reading":
-        raise refuse(state, "PromptAnswer", "the answer window is already open")
+        raise refuse(
+            state, "PromptAnswer", "the answer window is already open", "answer_window_open"
+        )
     state, opened = open_answer_window(state, command.at)
     return state, [opened]
 
@@ -48,13 +53,20 @@ def submit_answer(state: ContestState, command: SubmitAnswer) -> Result:
     play = current_play(state, "SubmitAnswer")
     check_team(state, "SubmitAnswer", command.team)
     if state.round_rules().answer_input == "spoken":
-        raise forbid(state, "SubmitAnswer", "answers in this round are spoken; the host judges")
+        raise forbid(
+            state,
+            "SubmitAnswer",
+            "answers in this round are spoken; the host judges",
+            "spoken_answers",
+        )
     if play.step == "reading":
-        raise forbid(state, "SubmitAnswer", "an answer before 请回答 is invalid")
+        raise forbid(state, "SubmitAnswer", "an answer before 请回答 is invalid", "not_prompted")
     if play.step != "answering":
-        raise refuse(state, "SubmitAnswer", "no answer window is open")
+        raise refuse(state, "SubmitAnswer", "no answer window is open", "no_answer_window")
     if command.team not in play.answering or command.team in play.tried:
-        raise forbid(state, "SubmitAnswer", f"{command.team} is not answering this question")
+        raise forbid(
+            state, "SubmitAnswer", f"{command.team} is not answering this question", "not_your_turn"
+        )
     if play.style == "parallel":
         return _hand_in(state, play, command)
     item = question(state, play.question_id)
@@ -73,24 +85,42 @@ def judge(state: ContestState, command: Judge) -> Result:
     play = current_play(state, "Judge")
     check_team(state, "Judge", command.team)
     if play.step not in ("answering", "judging"):
-        raise refuse(state, "Judge", "nobody is answering")
+        raise refuse(state, "Judge", "nobody is answering", "nobody_answering")
     if command.team not in play.answering or command.team in play.tried:
-        raise forbid(state, "Judge", f"{command.team} has no answer awaiting judgement")
+        raise forbid(
+            state, "Judge", f"{command.team} has no answer awaiting judgement", "nothing_to_judge"
+        )
     delta = judgement_delta(state, play, command.correct, command.at)
+    response = _device_answer(state, play.question_id, command.team)
     state, events = record_judgement(
-        state, command.team, play.question_id, command.correct, "host", command.at, delta
+        state, command.team, play.question_id, command.correct, "host", command.at, delta, response
     )
     state, after = after_judgement(state, command.team, command.correct, command.at)
     return state, events + after
 
 
+def _device_answer(state: ContestState, question_id: str, team: str) -> Response | None:
+    """The team's device answer to this question (re-judged after an undo), None when spoken."""
+    # The host's judgement keeps the answer it judged, so the console shows what it ruled on.
+    for judgement in reversed(state.judgements):
+        same = judgement.question_id == question_id and judgement.team == team
+        if same and judgement.response is not None:
+            return judgement.response
+    return None
+
+
 def answer_deadline(state: ContestState, at: int) -> Result:
-    """The answer window closed: silence is wrong; a parallel question is judged as a whole."""
+    """The answer window closed: a device silence is wrong, a spoken answer waits for the host;
+    a parallel question is judged as a whole."""
     assert state.round is not None
     assert state.round.play is not None
     play = state.round.play
     if play.style == "parallel":
         return _judge_parallel(state, at)
+    if state.round_rules().answer_input == "spoken":
+        # A spoken answer is the host's to judge: a slow ✓ must not cost the team points, so
+        # time-up only stops the clock and the answer waits before the host.
+        return with_play(state, replace(play, step="judging", deadline=None)), []
     team = play.answering[0]
     delta = -play.deduction
     state, events = record_judgement(state, team, play.question_id, False, "timeout", at, delta)
@@ -128,11 +158,15 @@ def _hand_in(state: ContestState, play: Play, command: SubmitAnswer) -> Result:
     player = command.player if state.round_rules().members_answer == "individual" else None
     roster = _roster(state, command.team)
     if player is None and state.round_rules().members_answer == "individual" and roster:
-        raise forbid(state, "SubmitAnswer", "members answer individually: name the player")
+        raise forbid(
+            state, "SubmitAnswer", "members answer individually: name the player", "player_required"
+        )
     if player is not None and player not in roster:
-        raise forbid(state, "SubmitAnswer", f"{player!r} is not a player of {command.team}")
+        raise forbid(
+            state, "SubmitAnswer", f"{player!r} is not a player of {command.team}", "unknown_player"
+        )
     if any(s.team == command.team and s.player == player for s in play.submissions):
-        raise forbid(state, "SubmitAnswer", "this answer was already handed in")
+        raise forbid(state, "SubmitAnswer", "this answer was already handed in", "already_answered")
     check_fits(state, question(state, play.question_id), command.response)
     submission = Submission(
         team=command.team, player=player, response=command.response, at=command.at

@@ -70,11 +70,13 @@ def use_pass(state: ContestState, command: PassQuestion) -> Result:
     assert state.round.arena is not None
     arena = state.round.arena
     if command.team != arena.defender:
-        raise forbid(state, "PassQuestion", "only the defender holds a pass token")
+        raise forbid(state, "PassQuestion", "only the defender holds a pass token", "not_defender")
     if play.answering != (arena.defender,) or play.step not in ("reading", "answering"):
-        raise forbid(state, "PassQuestion", "the defender does not hold this question")
+        raise forbid(
+            state, "PassQuestion", "the defender does not hold this question", "not_your_turn"
+        )
     if arena.passes_left.get(arena.defender, 0) <= 0:
-        raise forbid(state, "PassQuestion", "the defender has no pass token left")
+        raise forbid(state, "PassQuestion", "the defender has no pass token left", "no_pass_left")
     assert arena.challenger is not None
     passes = {**arena.passes_left, arena.defender: arena.passes_left[arena.defender] - 1}
     state = replace(state, round=replace(state.round, arena=replace(arena, passes_left=passes)))

@@ -60,6 +60,35 @@ def corrected_reaction(
     return round(min(max(claim, low), elapsed))
 
 
+def suspect_claim(
+    at: int,
+    armed_at: int,
+    clock: ClockEstimate | None,
+    shown_ms: int | None,
+    pressed_ms: int | None,
+    trust_margin_ms: int,
+    min_reaction_ms: int,
+) -> str | None:
+    """Why a claim is physically impossible (a reason code), or None when it could be true.
+
+    A claim is suspect when its reaction (pressed minus shown) is below the human floor, when the
+    device says it showed the armed buzzer before the arm could reach it (server time, less the
+    tolerance), or when it says it was pressed after the server had already received the buzz.
+    """
+    if shown_ms is None or pressed_ms is None:
+        return None
+    if pressed_ms - shown_ms < min_reaction_ms:
+        return "reaction_below_floor"
+    if clock is None:
+        return None
+    tolerance = tolerance_ms(trust_margin_ms, clock)
+    if shown_ms - clock.offset_ms < armed_at - tolerance:
+        return "shown_before_arm"
+    if pressed_ms - clock.offset_ms > at + tolerance:
+        return "pressed_after_arrival"
+    return None
+
+
 def rank_buzzes(buzzes: Sequence[BuzzRecord], fairness: Fairness) -> tuple[RankedBuzz, ...]:
     """Order a race's buzzes (exactly one first) with each margin behind the winner in ms."""
     if fairness == "compensated":

@@ -194,6 +194,14 @@ class RevealPodium:
 
 
 @dataclass(frozen=True, slots=True)
+class ReopenContest:
+    """Return a finished contest to between rounds for a correction, saying why in `note`."""
+
+    at: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """Time passes: fire every deadline up to `at`."""
 
@@ -223,6 +231,7 @@ Command: TypeAlias = (
     | FreezeStandings
     | EndContest
     | RevealPodium
+    | ReopenContest
     | Tick
 )
 COMMAND_TYPES: tuple[type[Command], ...] = (
@@ -248,5 +257,6 @@ COMMAND_TYPES: tuple[type[Command], ...] = (
     FreezeStandings,
     EndContest,
     RevealPodium,
+    ReopenContest,
     Tick,
 )

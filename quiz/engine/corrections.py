@@ -19,12 +19,12 @@ from quiz.engine.state import Bucket, ContestState, RoundState
 def adjust_score(state: ContestState, command: AdjustScore) -> Result:
     """A manual change needs a note; it is an ordinary ledger entry with reason 'adjustment'."""
     if state.phase == "blank":
-        raise refuse(state, "AdjustScore", "the contest is not set up")
+        raise refuse(state, "AdjustScore", "the contest is not set up", "not_set_up")
     check_team(state, "AdjustScore", command.team)
     if not command.note.strip():
-        raise forbid(state, "AdjustScore", "a manual adjustment needs a note")
+        raise forbid(state, "AdjustScore", "a manual adjustment needs a note", "note_required")
     if command.delta == 0:
-        raise forbid(state, "AdjustScore", "an adjustment of 0 changes nothing")
+        raise forbid(state, "AdjustScore", "an adjustment of 0 changes nothing", "zero_adjustment")
     state, changed = add_score(
         state, command.team, command.delta, "adjustment", command.at, note=command.note
     )
@@ -35,13 +35,23 @@ def undo_judgement(state: ContestState, command: UndoJudgement) -> Result:
     """Reverse the last judgement and put its answer back before the host for judging."""
     point = state.undo_point
     if point is None:
-        raise forbid(state, "UndoJudgement", "no judgement to undo since the play moved on")
+        raise forbid(
+            state,
+            "UndoJudgement",
+            "no judgement to undo since the play moved on",
+            "nothing_to_undo",
+        )
     restored = point.round
     judgement = state.judgements[point.judgement_id - 1]
     if restored.rapid is not None:
         lane = next(lane for lane in restored.rapid.lanes if lane.team == judgement.team)
         if lane.ends_at <= command.at:
-            raise forbid(state, "UndoJudgement", "the window has closed; adjust the score instead")
+            raise forbid(
+                state,
+                "UndoJudgement",
+                "the window has closed; adjust the score instead",
+                "undo_too_late",
+            )
     if restored.play is not None and restored.play.step != "closed":
         restored = replace(restored, play=replace(restored.play, step="judging", deadline=None))
     state = _restore_round(state, point.round_index, restored)
@@ -83,17 +93,24 @@ def replace_question(state: ContestState, command: ReplaceQuestion) -> Result:
     Fouls stand: they were about the buzzer, not the question."""
     start = state.question_start
     if start is None or start.round_index != state.round_index:
-        raise refuse(state, "ReplaceQuestion", "no question of this round to replace")
+        raise refuse(
+            state, "ReplaceQuestion", "no question of this round to replace", "nothing_to_replace"
+        )
     if state.phase not in ("round", "between_rounds"):
-        raise refuse(state, "ReplaceQuestion", "the contest is over")
+        raise refuse(state, "ReplaceQuestion", "the contest is over", "finished")
     if state.round is not None and state.round.rapid is not None:
-        raise refuse(state, "ReplaceQuestion", "in rapid fire, pass instead")
+        raise refuse(state, "ReplaceQuestion", "in rapid fire, pass instead", "rapid_no_replace")
     reserves = start.round.reserves
     new_id = command.question_id or next((q for q in reserves if q not in state.used), None)
     if new_id is None:
-        raise forbid(state, "ReplaceQuestion", "no reserve question left")
+        raise forbid(state, "ReplaceQuestion", "no reserve question left", "no_reserve_left")
     if new_id not in state.questions or new_id in state.used:
-        raise forbid(state, "ReplaceQuestion", f"{new_id!r} is not an unused contest question")
+        raise forbid(
+            state,
+            "ReplaceQuestion",
+            f"{new_id!r} is not an unused contest question",
+            "unknown_question",
+        )
     events: list[Event] = [
         QuestionReplaced(at=command.at, old_question_id=start.question_id, new_question_id=new_id)
     ]

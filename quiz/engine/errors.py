@@ -13,13 +13,23 @@ class ContestError(ValueError):
 
 
 class CommandRefused(ContestError):
-    """A command that the current phase or the rules do not allow; names that phase."""
+    """A command that the current phase or the rules do not allow; names that phase.
 
-    def __init__(self, command: str, phase: str, reason: str) -> None:
+    `reason` is the English phrase for logs; `reason_code` is its stable code (docs/protocol.md
+    "Reason codes"), which pages translate. Without one a refusal takes its class's code.
+    """
+
+    # The reason code of a refusal raised without a more precise one.
+    default_reason: ClassVar[str] = "wrong_phase"
+
+    def __init__(
+        self, command: str, phase: str, reason: str, reason_code: str | None = None
+    ) -> None:
         super().__init__(f"{command} refused in phase {phase!r}: {reason}")
         self.command = command
         self.phase = phase
         self.reason = reason
+        self.reason_code = reason_code or self.default_reason
 
 
 class WrongPhase(CommandRefused):
@@ -29,15 +39,27 @@ class WrongPhase(CommandRefused):
 class UnknownTeam(CommandRefused):
     """The command names a team (or player) that is not in the contest."""
 
+    default_reason: ClassVar[str] = "unknown_team"
+
 
 class NotPermitted(CommandRefused):
     """The phase is right but a rule forbids it (not your turn, no pass left, answered twice)."""
+
+    default_reason: ClassVar[str] = "not_allowed"
 
 
 class BadResponse(CommandRefused):
     """An answer of the wrong shape for the question's type (text for a choice, a stray index)."""
 
     code: ClassVar[str] = "bad_response"
+    default_reason: ClassVar[str] = "bad_response"
+
+
+class ContestOver(CommandRefused):
+    """A command that would change the result of a finished contest; the host must reopen it."""
+
+    code: ClassVar[str] = "finished"
+    default_reason: ClassVar[str] = "finished"
 
 
 class RuleSetError(ContestError):

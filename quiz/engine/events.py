@@ -304,6 +304,12 @@ class PodiumRevealed:
     places: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ContestReopened:
+    at: int
+    note: str
+
+
 Event: TypeAlias = (
     ContestSetUp
     | RoundStarted
@@ -344,6 +350,7 @@ Event: TypeAlias = (
     | StandingsFrozen
     | ContestFinished
     | PodiumRevealed
+    | ContestReopened
 )
 EVENT_TYPES: tuple[type[Event], ...] = (
     ContestSetUp,
@@ -385,4 +392,5 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     StandingsFrozen,
     ContestFinished,
     PodiumRevealed,
+    ContestReopened,
 )

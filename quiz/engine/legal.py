@@ -3,8 +3,9 @@
 The core is pure, so a dry run of `apply` on every candidate command answers exactly what the
 rules answer, with no second copy of them to drift. A command with free parameters is legal when
 some value of them is: AdjustScore is tried with delta 1 and a note (any other non-zero delta and
-non-blank note fares the same), ArmBuzzers without a countdown and Judge as right (neither value
-ever decides), ChooseTier with each tier the round offers (no other value can be accepted),
+non-blank note fares the same), ReopenContest with a note (any non-blank one fares the same),
+ArmBuzzers without a countdown and Judge as right (neither value ever decides), ChooseTier with
+each tier the round offers (no other value can be accepted),
 ReplaceQuestion with the next reserve and, failing that, with one unused question of the contest
 (every unused one fares the same). OpenQuestion and StartWindow are tried without a team and
 with each team of the contest.
@@ -29,6 +30,7 @@ from quiz.engine.commands import (
     PassQuestion,
     Pause,
     PromptAnswer,
+    ReopenContest,
     ReplaceQuestion,
     Resume,
     RevealPodium,
@@ -60,6 +62,7 @@ HOST_COMMAND_TYPES: tuple[str, ...] = (
     "StartWindow",
     "AdjustScore",
     "ReplaceQuestion",
+    "ReopenContest",
 )
 """Every command the host may send (quiz/web/protocol.py's HOST_COMMANDS), in its order."""
 
@@ -165,6 +168,7 @@ def legal_commands(state: ContestState, at: int | None = None) -> dict[str, Lega
     unused = _an_unused_question(state)
     chosen = unused is not None and accepts(ReplaceQuestion(at=when, question_id=unused))
     moves["ReplaceQuestion"] = LegalMove(reserve or chosen, default=reserve)
+    moves["ReopenContest"] = LegalMove(accepts(ReopenContest(at=when, note="legal")))
     return {name: moves[name] for name in HOST_COMMAND_TYPES}
 
 

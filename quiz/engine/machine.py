@@ -27,6 +27,7 @@ from quiz.engine.commands import (
     PassQuestion,
     Pause,
     PromptAnswer,
+    ReopenContest,
     ReplaceQuestion,
     Resume,
     RevealPodium,
@@ -39,10 +40,12 @@ from quiz.engine.commands import (
     Tick,
     UndoJudgement,
 )
+from quiz.engine.errors import ContestOver
 from quiz.engine.events import (
     ClockSynced,
     ContestFinished,
     ContestPaused,
+    ContestReopened,
     ContestResumed,
     ContestSetUp,
     Event,
@@ -54,10 +57,13 @@ from quiz.engine.questions import Question
 from quiz.engine.rules import RuleSet
 from quiz.engine.scoring import add_score, standings
 from quiz.engine.selection import RoundPlan
+from quiz.engine.shuffle import contest_questions
 from quiz.engine.state import BLANK, ContestState, RoundState
 
 # Commands still accepted while the contest is paused (a Buzz is answered with BuzzIgnored).
 _WHILE_PAUSED = (Resume, AdjustScore, SyncClock, Tick, UndoJudgement, FreezeStandings, Buzz)
+# The only commands a finished contest accepts: none of them changes a score or a ranking.
+_WHILE_FINISHED = (RevealPodium, ReopenContest, SyncClock, Tick)
 
 
 def apply(state: ContestState, command: Command) -> tuple[ContestState, tuple[Event, ...]]:
@@ -66,9 +72,12 @@ def apply(state: ContestState, command: Command) -> tuple[ContestState, tuple[Ev
         new_state, events = _set_up(state, command)
         return new_state, tuple(events)
     if state.phase == "blank":
-        raise refuse(state, type(command).__name__, "the contest is not set up")
+        raise refuse(state, type(command).__name__, "the contest is not set up", "not_set_up")
     if state.paused_at is not None and not isinstance(command, _WHILE_PAUSED):
-        raise refuse(state, type(command).__name__, "the contest is paused")
+        raise refuse(state, type(command).__name__, "the contest is paused", "paused")
+    if state.phase == "finished" and not isinstance(command, _WHILE_FINISHED):
+        name = type(command).__name__
+        raise ContestOver(name, state.phase_name(), "the contest is over; the host may reopen it")
     round_before, judged_before = state.round, len(state.judgements)
     state, events = _advance(state, command.at)
     handler = _HANDLERS[type(command)]
@@ -125,25 +134,27 @@ def final_ranking(state: ContestState) -> tuple[str, ...]:
 def _set_up(state: ContestState, command: SetUpContest) -> Result:
     """A contest is set up once, with a plan per round naming only questions it carries."""
     if state.phase != "blank":
-        raise refuse(state, "SetUpContest", "the contest is already set up")
+        raise refuse(state, "SetUpContest", "the contest is already set up", "already_set_up")
     rules = command.rules
     questions = {q.id: q for q in command.questions}
     if len(questions) != len(command.questions):
-        raise forbid(state, "SetUpContest", "question ids repeat")
+        raise forbid(state, "SetUpContest", "question ids repeat", "bad_plan")
     if len(command.plan) != len(rules.rounds):
-        raise forbid(state, "SetUpContest", "the plan needs one entry per round")
+        raise forbid(state, "SetUpContest", "the plan needs one entry per round", "bad_plan")
     for plan in command.plan:
         ids = (*plan.question_ids, *plan.reserve_ids, *(q for _, t in plan.tiers for q in t))
         missing = [qid for qid in ids if qid not in questions]
         if missing:
-            raise forbid(state, "SetUpContest", f"planned questions not supplied: {missing[:5]}")
+            raise forbid(
+                state, "SetUpContest", f"planned questions not supplied: {missing[:5]}", "bad_plan"
+            )
     teams = rules.team_ids()
     state = replace(
         BLANK,
         contest_id=command.contest_id,
         phase="lobby",
         rules=rules,
-        questions=questions,
+        questions=contest_questions(questions, rules, command.plan, command.seed),
         plan=command.plan,
         seed=command.seed,
         totals=dict.fromkeys(teams, 0),
@@ -219,7 +230,7 @@ def _pass(state: ContestState, command: PassQuestion) -> Result:
         return arena.use_pass(state, command)
     if kind == "risk":
         return rounds.pass_turn(state, command)
-    raise refuse(state, "PassQuestion", "this round has no pass")
+    raise refuse(state, "PassQuestion", "this round has no pass", "no_pass")
 
 
 def _submit(state: ContestState, command: SubmitAnswer) -> Result:
@@ -240,7 +251,7 @@ def _sync_clock(state: ContestState, command: SyncClock) -> Result:
     try:
         estimate = estimate_clock(command.samples)
     except ClockSyncError as error:
-        raise forbid(state, "SyncClock", str(error)) from error
+        raise forbid(state, "SyncClock", str(error), "bad_clock") from error
     state = replace(state, clocks={**state.clocks, command.team: estimate})
     return state, [
         ClockSynced(
@@ -254,16 +265,14 @@ def _sync_clock(state: ContestState, command: SyncClock) -> Result:
 
 
 def _pause(state: ContestState, command: Pause) -> Result:
-    """Stop the clock of every timer."""
-    if state.phase == "finished":
-        raise refuse(state, "Pause", "the contest is over")
+    """Stop the clock of every timer (a finished contest has none; apply refuses it there)."""
     return replace(state, paused_at=command.at), [ContestPaused(at=command.at)]
 
 
 def _resume(state: ContestState, command: Resume) -> Result:
     """Every running deadline moves on by the length of the pause."""
     if state.paused_at is None:
-        raise refuse(state, "Resume", "the contest is not paused")
+        raise refuse(state, "Resume", "the contest is not paused", "not_paused")
     shift = max(command.at - state.paused_at, 0)
     state = replace(state, paused_at=None)
     if state.round is not None:
@@ -301,14 +310,14 @@ def _shifted(round_state: RoundState, shift: int) -> RoundState:
 def _freeze(state: ContestState, command: FreezeStandings) -> Result:
     """From now on, only the host sees score changes, until the podium."""
     if state.frozen_at is not None:
-        raise forbid(state, "FreezeStandings", "the standings are already frozen")
+        raise forbid(state, "FreezeStandings", "the standings are already frozen", "already_frozen")
     return replace(state, frozen_at=len(state.ledger)), [StandingsFrozen(at=command.at)]
 
 
 def _end_contest(state: ContestState, command: EndContest) -> Result:
     """The contest ends between rounds; its ranking is fixed."""
     if state.phase not in ("lobby", "between_rounds"):
-        raise refuse(state, "EndContest", "end the running round first")
+        raise refuse(state, "EndContest", "end the running round first", "round_running")
     ranking = final_ranking(state)
     return replace(state, phase="finished"), [ContestFinished(at=command.at, ranking=ranking)]
 
@@ -316,10 +325,21 @@ def _end_contest(state: ContestState, command: EndContest) -> Result:
 def _reveal_podium(state: ContestState, command: RevealPodium) -> Result:
     """The top three of the final ranking, with every score visible again."""
     if state.phase != "finished":
-        raise refuse(state, "RevealPodium", "the contest has not finished")
+        raise refuse(state, "RevealPodium", "the contest has not finished", "not_finished")
     places = final_ranking(state)[:3]
     state = replace(state, podium=places, frozen_at=None)
     return state, [PodiumRevealed(at=command.at, places=places)]
+
+
+def _reopen_contest(state: ContestState, command: ReopenContest) -> Result:
+    """Only a finished contest reopens, between rounds, with a note; its podium is withdrawn."""
+    if state.phase != "finished":
+        raise refuse(state, "ReopenContest", "the contest has not finished", "not_finished")
+    note = command.note.strip()
+    if not note:
+        raise forbid(state, "ReopenContest", "a reopening needs a note saying why", "note_required")
+    state = replace(state, phase="between_rounds", podium=None, reopened_note=note)
+    return state, [ContestReopened(at=command.at, note=note)]
 
 
 _HANDLERS: dict[type[Any], Callable[[ContestState, Any], Result]] = {
@@ -344,5 +364,6 @@ _HANDLERS: dict[type[Any], Callable[[ContestState, Any], Result]] = {
     FreezeStandings: _freeze,
     EndContest: _end_contest,
     RevealPodium: _reveal_podium,
+    ReopenContest: _reopen_contest,
     Tick: _tick,
 }

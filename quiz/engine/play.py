@@ -35,14 +35,18 @@ from quiz.engine.state import (
 Result = tuple[ContestState, list[Event]]
 
 
-def refuse(state: ContestState, command: str, reason: str) -> CommandRefused:
-    """A WrongPhase error naming the current phase."""
-    return WrongPhase(command, state.phase_name(), reason)
+def refuse(
+    state: ContestState, command: str, reason: str, reason_code: str | None = None
+) -> CommandRefused:
+    """A WrongPhase error naming the current phase, with its reason code (docs/protocol.md)."""
+    return WrongPhase(command, state.phase_name(), reason, reason_code)
 
 
-def forbid(state: ContestState, command: str, reason: str) -> CommandRefused:
-    """A NotPermitted error naming the current phase."""
-    return NotPermitted(command, state.phase_name(), reason)
+def forbid(
+    state: ContestState, command: str, reason: str, reason_code: str | None = None
+) -> CommandRefused:
+    """A NotPermitted error naming the current phase, with its reason code (docs/protocol.md)."""
+    return NotPermitted(command, state.phase_name(), reason, reason_code)
 
 
 def check_team(state: ContestState, command: str, team: str) -> None:
@@ -54,7 +58,7 @@ def check_team(state: ContestState, command: str, team: str) -> None:
 def running_round(state: ContestState, command: str) -> RoundState:
     """The running round, or a WrongPhase error when none runs."""
     if state.phase != "round" or state.round is None:
-        raise refuse(state, command, "no round is running")
+        raise refuse(state, command, "no round is running", "no_round")
     return state.round
 
 
@@ -62,7 +66,7 @@ def current_play(state: ContestState, command: str) -> Play:
     """The open (not yet closed) question, or a WrongPhase error."""
     round_state = running_round(state, command)
     if round_state.play is None or round_state.play.step == "closed":
-        raise refuse(state, command, "no question is open")
+        raise refuse(state, command, "no question is open", "no_question")
     return round_state.play
 
 

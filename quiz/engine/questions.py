@@ -48,6 +48,8 @@ class Question:
     points: int | None = None
     time_limit: int | None = None
     translations: dict[str, Translation] = field(default_factory=dict)
+    # False keeps the options in bank order in every contest (e.g. a last option 以上都是).
+    shuffle: bool = True
 
     def accepted_fill_answers(self) -> tuple[str, ...]:
         """Every accepted typed answer: the original ones, then those of each translation."""

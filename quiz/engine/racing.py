@@ -1,7 +1,10 @@
 """抢答 races: arming, buzzes, fouls, the decision with exactly one winner, and rebounds (补答).
 
-A buzz before the buzzers arm is a foul: the round's penalty for the team's nth foul, a lockout
-from this question, and from `foul_limit` fouls on a bar from the round. In `arrival` mode the
+A buzz before the buzzers arm follows the round's `early_press` rule: by default (`lockout`) it
+does not count and that team's buzzer is dead for `early_lockout_ms`; `ignore` only drops it;
+`foul` makes a team's first press of the question a foul: the round's penalty for the team's nth
+foul, a lockout from this question, and from `foul_limit` fouls on a bar from the round. A press
+that would not count anyway is ignored with a reason code (docs/protocol.md). In `arrival` mode the
 first buzz wins at once; in `compensated` mode the race collects buzzes for a window after the
 first one and is decided when a command's time passes the window's end. Later buzzes are kept
 with their margin behind the winner so the screen can show who lost by how much.
@@ -12,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from quiz.engine import rounds
-from quiz.engine.buzzer import corrected_reaction, pressed_early, rank_buzzes
+from quiz.engine.buzzer import corrected_reaction, pressed_early, rank_buzzes, suspect_claim
 from quiz.engine.commands import ArmBuzzers, Buzz
 from quiz.engine.events import (
     AnswerWindowOpened,
@@ -44,9 +47,9 @@ def arm(state: ContestState, command: ArmBuzzers) -> Result:
     """开始/请抢答: the buzzers arm after the countdown; the buzz window closes later."""
     play = current_play(state, "ArmBuzzers")
     if play.style != "race":
-        raise refuse(state, "ArmBuzzers", "this question has no buzzer race")
+        raise refuse(state, "ArmBuzzers", "this question has no buzzer race", "no_buzzer_race")
     if play.step != "reading":
-        raise refuse(state, "ArmBuzzers", "the buzzers are already armed")
+        raise refuse(state, "ArmBuzzers", "the buzzers are already armed", "already_armed")
     armed_at = command.at + max(command.countdown_ms, 0)
     deadline = armed_at + state.round_rules().buzz_window_ms
     eligible = tuple(t for t in _eligible(state, play) if t not in play.tried)
@@ -64,19 +67,19 @@ def arm(state: ContestState, command: ArmBuzzers) -> Result:
 def buzz(state: ContestState, command: Buzz) -> Result:
     """Judge a buzz: ignored, a foul, a racer, the winner, or a trailing buzz with its margin."""
     if state.phase != "round" or state.round is None:
-        raise refuse(state, "Buzz", "no round is running")
+        raise refuse(state, "Buzz", "no round is running", "no_round")
     check_team(state, "Buzz", command.team)
     team, at = command.team, command.at
     play = state.round.play
     if state.paused_at is not None:
         return state, [BuzzIgnored(at=at, team=team, reason="paused")]
     if play is None or play.style != "race" or play.step == "closed":
-        return state, [BuzzIgnored(at=at, team=team, reason="no buzzer question open")]
-    reason = _ignore_reason(state, play, team)
+        return state, [BuzzIgnored(at=at, team=team, reason="no_buzzer_question")]
+    reason = _ignore_reason(state, play, team, at)
     if reason is not None:
         return state, [BuzzIgnored(at=at, team=team, reason=reason)]
     if play.step == "reading":
-        return _foul(state, play, team, at)
+        return _early(state, play, team, at)
     race = play.race
     assert race is not None
     rules = state.round_rules()
@@ -90,11 +93,31 @@ def buzz(state: ContestState, command: Buzz) -> Result:
         command.pressed_ms,
         rules.trust_margin_ms,
     ):
-        return _foul(state, play, team, at)
+        return _early(state, play, team, at)
     reaction = None
+    suspect = None
     if rules.fairness == "compensated":
-        reaction = corrected_reaction(
-            at, race.armed_at, clock, command.shown_ms, command.pressed_ms, rules.trust_margin_ms
+        suspect = suspect_claim(
+            at,
+            race.armed_at,
+            clock,
+            command.shown_ms,
+            command.pressed_ms,
+            rules.trust_margin_ms,
+            rules.min_reaction_ms,
+        )
+        # An impossible claim earns no latency credit: it ranks by its arrival since arming.
+        reaction = (
+            at - race.armed_at
+            if suspect is not None
+            else corrected_reaction(
+                at,
+                race.armed_at,
+                clock,
+                command.shown_ms,
+                command.pressed_ms,
+                rules.trust_margin_ms,
+            )
         )
     claim = None
     if command.pressed_ms is not None and command.shown_ms is not None:
@@ -108,7 +131,11 @@ def buzz(state: ContestState, command: Buzz) -> Result:
         pressed_ms=command.pressed_ms,
         reaction_ms=reaction,
         claim_ms=claim,
+        suspect=suspect,
     )
+    if suspect is not None and rules.suspect_claim == "foul":
+        fouled = evolve(race, fouled=(*race.fouled, record))
+        return _foul(state, evolve(play, race=fouled), team, at)
     if play.step in ("answering", "judging"):
         return _trail(state, play, race, record)
     race = evolve(race, buzzes=(*race.buzzes, record), buzzed=(*race.buzzed, team))
@@ -169,8 +196,17 @@ def rebound_or_close(state: ContestState, at: int) -> Result:
         state, events = close_play(state, at, "wrong")
         state, after = rounds.after_close(state, at)
         return state, events + after
+    # Whoever pressed in this race may still be tapping when it re-opens: never a foul.
+    racers = play.race.buzzed if play.race is not None else ()
+    pressed = (*play.pressed, *(t for t in racers if t not in play.pressed))
     play = replace(
-        play, step="reading", race=None, answering=(), deadline=None, rebounds=play.rebounds + 1
+        play,
+        step="reading",
+        race=None,
+        answering=(),
+        deadline=None,
+        rebounds=play.rebounds + 1,
+        pressed=pressed,
     )
     return with_play(state, play), [
         QuestionRebounded(at=at, question_id=play.question_id, teams=remaining)
@@ -183,20 +219,41 @@ def _eligible(state: ContestState, play: Play) -> tuple[str, ...]:
     return tuple(t for t in play.teams if t not in barred and t not in play.locked)
 
 
-def _ignore_reason(state: ContestState, play: Play, team: str) -> str | None:
-    """Why a buzz does not count at all (a team out of the race presses harmlessly)."""
+def _ignore_reason(state: ContestState, play: Play, team: str, at: int) -> str | None:
+    """Why a buzz does not count at all, as a reason code (a team out of the race or still
+    locked after an early press presses harmlessly)."""
     assert state.round is not None
     if team in state.round.barred:
-        return "barred for this round"
+        return "barred"
     if team not in play.teams:
-        return "not in this race"
+        return "not_in_race"
     if team in play.locked:
-        return "locked out"
+        return "locked_out"
     if team in play.tried:
-        return "already answered"
+        return "already_answered"
     if play.race is not None and team in play.race.buzzed:
-        return "already buzzed"
+        return "already_buzzed"
+    if at < dict(play.early_until).get(team, at):
+        return "early_lockout"
     return None
+
+
+def _early(state: ContestState, play: Play, team: str, at: int) -> Result:
+    """A press before the buzzers arm, by the round's `early_press` rule.
+
+    `foul` fouls a team's first press of the question only: a team that pressed in an earlier
+    race of it (still tapping after a rebound) gets the lockout instead. `lockout` kills the
+    team's buzzer for `early_lockout_ms` from this press; `ignore` only says it did not count.
+    """
+    rules = state.round_rules()
+    if rules.early_press == "foul" and team not in play.pressed:
+        return _foul(state, play, team, at)
+    ignored = BuzzIgnored(at=at, team=team, reason="buzzers_not_armed")
+    if rules.early_press == "ignore":
+        return state, [ignored]
+    until = at + rules.early_lockout_ms
+    early_until = (*((t, u) for t, u in play.early_until if t != team), (team, until))
+    return with_play(state, replace(play, early_until=early_until)), [ignored]
 
 
 def _foul(state: ContestState, play: Play, team: str, at: int) -> Result:

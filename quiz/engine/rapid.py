@@ -37,22 +37,29 @@ def start_window(state: ContestState, command: StartWindow) -> Result:
     """Open the window for one team (turn mode) or for all (parallel mode), once per team."""
     round_state = state.round
     if state.phase != "round" or round_state is None or round_state.kind != "rapid":
-        raise refuse(state, "StartWindow", "windows open in rapid-fire rounds only")
+        raise refuse(
+            state, "StartWindow", "windows open in rapid-fire rounds only", "not_rapid_round"
+        )
     rapid = round_state.rapid or RapidState()
     if any(not lane.closed for lane in rapid.lanes):
-        raise refuse(state, "StartWindow", "a window is already running")
+        raise refuse(state, "StartWindow", "a window is already running", "window_running")
     if state.round_rules().mode == "all":
         if command.team is not None:
-            raise forbid(state, "StartWindow", "in parallel mode every team starts together")
+            raise forbid(
+                state,
+                "StartWindow",
+                "in parallel mode every team starts together",
+                "parallel_windows",
+            )
         teams = tuple(t for t in round_state.participants if t not in rapid.done)
     else:
         team = command.team or next((t for t in round_state.order if t not in rapid.done), None)
         if team is None:
-            raise forbid(state, "StartWindow", "every team has had its window")
+            raise forbid(state, "StartWindow", "every team has had its window", "no_window_left")
         check_team(state, "StartWindow", team)
         teams = (team,)
     if not teams or any(t in rapid.done for t in teams):
-        raise forbid(state, "StartWindow", "that team has already had its window")
+        raise forbid(state, "StartWindow", "that team has already had its window", "window_used")
     ends_at = command.at + state.round_rules().rapid_window_ms
     lanes = tuple(
         Lane(team=team, cursor=rapid.cursor, ends_at=ends_at, question_id=None) for team in teams
@@ -69,7 +76,12 @@ def submit(state: ContestState, command: SubmitAnswer) -> Result:
     """A device answer to the lane's current question, judged at once."""
     lane = _open_lane(state, "SubmitAnswer", command.team)
     if state.round_rules().answer_input == "spoken":
-        raise forbid(state, "SubmitAnswer", "answers in this round are spoken; the host judges")
+        raise forbid(
+            state,
+            "SubmitAnswer",
+            "answers in this round are spoken; the host judges",
+            "spoken_answers",
+        )
     assert lane.question_id is not None
     item = question(state, lane.question_id)
     check_fits(state, item, command.response)
@@ -86,7 +98,7 @@ def judge(state: ContestState, command: Judge) -> Result:
 def pass_question(state: ContestState, command: PassQuestion) -> Result:
     """过: skip the lane's current question without score."""
     if not state.round_rules().allow_pass:
-        raise forbid(state, "PassQuestion", "this round allows no pass")
+        raise forbid(state, "PassQuestion", "this round allows no pass", "no_pass")
     lane = _open_lane(state, "PassQuestion", command.team)
     passed = TurnPassed(at=command.at, team=lane.team, question_id=lane.question_id)
     state, events = _serve(state, lane.team, command.at, advance=True)
@@ -191,11 +203,13 @@ def _close_lane(state: ContestState, team: str, at: int) -> Result:
 def _open_lane(state: ContestState, command: str, team: str) -> Lane:
     round_state = state.round
     if state.phase != "round" or round_state is None or round_state.rapid is None:
-        raise refuse(state, command, "no rapid-fire window is running")
+        raise refuse(state, command, "no rapid-fire window is running", "no_window_running")
     check_team(state, command, team)
     lane = next((lane for lane in round_state.rapid.lanes if lane.team == team), None)
     if lane is None or lane.closed or lane.question_id is None:
-        raise forbid(state, command, f"{team} has no rapid-fire window running")
+        raise forbid(
+            state, command, f"{team} has no rapid-fire window running", "no_window_running"
+        )
     return lane
 
 

@@ -39,10 +39,14 @@ def start_round(state: ContestState, at: int) -> Result:
     """Start the next round of the template (between rounds only)."""
     assert state.rules is not None
     if state.phase not in ("lobby", "between_rounds"):
-        raise refuse(state, "StartRound", "a round can start only before or between rounds")
+        raise refuse(
+            state, "StartRound", "a round can start only before or between rounds", "round_running"
+        )
     index = state.round_index + 1
     if index >= len(state.rules.rounds):
-        raise forbid(state, "StartRound", "every round of the template has been played")
+        raise forbid(
+            state, "StartRound", "every round of the template has been played", "no_round_left"
+        )
     rules = state.rules.rounds[index]
     freeze_last = state.rules.freeze_before_last_round
     plan = state.plan[index]
@@ -102,9 +106,9 @@ def host_end_round(state: ContestState, at: int) -> Result:
     """The host ends a round early, but never with a question open or a window running."""
     round_state = running_round(state, "EndRound")
     if round_state.play is not None and round_state.play.step != "closed":
-        raise refuse(state, "EndRound", "close or skip the open question first")
+        raise refuse(state, "EndRound", "close or skip the open question first", "question_open")
     if round_state.rapid is not None and any(not lane.closed for lane in round_state.rapid.lanes):
-        raise refuse(state, "EndRound", "a rapid-fire window is still running")
+        raise refuse(state, "EndRound", "a rapid-fire window is still running", "window_running")
     events: list[Event] = []
     if round_state.kind == "pk":
         state, events = _place_pk(state, at)
@@ -116,12 +120,17 @@ def open_question(state: ContestState, command: OpenQuestion) -> Result:
     """Open the next planned question for whoever the round's kind says plays it."""
     round_state = running_round(state, "OpenQuestion")
     if round_state.play is not None and round_state.play.step != "closed":
-        raise refuse(state, "OpenQuestion", "a question is already open")
+        raise refuse(state, "OpenQuestion", "a question is already open", "question_open")
     rules = state.round_rules()
     if round_state.kind in ("risk", "rapid"):
-        raise refuse(state, "OpenQuestion", f"a {round_state.kind} round opens questions itself")
+        raise refuse(
+            state,
+            "OpenQuestion",
+            f"a {round_state.kind} round opens questions itself",
+            "opens_itself",
+        )
     if not round_state.queue:
-        raise forbid(state, "OpenQuestion", "no question left in this round")
+        raise forbid(state, "OpenQuestion", "no question left in this round", "no_question_left")
     question_id = round_state.queue[0]
     state = replace(state, round=replace(round_state, queue=round_state.queue[1:]))
     eligible = tuple(t for t in round_state.participants if t not in round_state.barred)
@@ -143,17 +152,24 @@ def choose_tier(state: ContestState, command: ChooseTier) -> Result:
     """风险: the team whose turn it is picks a tier that still has a question."""
     round_state = running_round(state, "ChooseTier")
     if round_state.kind != "risk":
-        raise refuse(state, "ChooseTier", "tiers are chosen in risk rounds only")
+        raise refuse(state, "ChooseTier", "tiers are chosen in risk rounds only", "not_risk_round")
     if round_state.play is not None and round_state.play.step != "closed":
-        raise refuse(state, "ChooseTier", "a question is already open")
+        raise refuse(state, "ChooseTier", "a question is already open", "question_open")
     check_team(state, "ChooseTier", command.team)
     if command.team != round_state.order[round_state.turn]:
-        raise forbid(state, "ChooseTier", f"it is {round_state.order[round_state.turn]}'s turn")
+        raise forbid(
+            state,
+            "ChooseTier",
+            f"it is {round_state.order[round_state.turn]}'s turn",
+            "not_your_turn",
+        )
     queues = dict(round_state.tiers)
     if command.points not in queues:
-        raise forbid(state, "ChooseTier", f"tier {command.points} is not offered")
+        raise forbid(state, "ChooseTier", f"tier {command.points} is not offered", "unknown_tier")
     if not queues[command.points]:
-        raise forbid(state, "ChooseTier", f"no question left in tier {command.points}")
+        raise forbid(
+            state, "ChooseTier", f"no question left in tier {command.points}", "tier_empty"
+        )
     question_id = queues[command.points][0]
     tiers = tuple(
         (tier, ids[1:] if tier == command.points else ids) for tier, ids in round_state.tiers
@@ -170,14 +186,16 @@ def pass_turn(state: ContestState, command: PassQuestion) -> Result:
     """风险 弃权: the team on turn gives up its question (before or after seeing it) for 0."""
     round_state = running_round(state, "PassQuestion")
     if not state.round_rules().allow_pass:
-        raise forbid(state, "PassQuestion", "this round allows no pass")
+        raise forbid(state, "PassQuestion", "this round allows no pass", "no_pass")
     team = round_state.order[round_state.turn]
     if command.team != team:
-        raise forbid(state, "PassQuestion", f"it is {team}'s turn")
+        raise forbid(state, "PassQuestion", f"it is {team}'s turn", "not_your_turn")
     play = round_state.play
     if play is not None and play.step != "closed":
         if play.step == "judging":
-            raise refuse(state, "PassQuestion", "the answer is already being judged")
+            raise refuse(
+                state, "PassQuestion", "the answer is already being judged", "being_judged"
+            )
         state, events = close_play(state, command.at, "passed")
         passed = TurnPassed(at=command.at, team=team, question_id=play.question_id)
         state, after = after_close(state, command.at)

@@ -19,6 +19,8 @@ PlayMode: TypeAlias = Literal["turn", "all", "buzz", "alternate"]
 AnswerInput: TypeAlias = Literal["device", "spoken"]
 Rebound: TypeAlias = Literal["none", "once", "all"]
 Fairness: TypeAlias = Literal["arrival", "compensated"]
+SuspectPolicy: TypeAlias = Literal["arrival", "foul"]
+EarlyPress: TypeAlias = Literal["lockout", "foul", "ignore"]
 TeamScoring: TypeAlias = Literal["sum", "mean"]
 MembersAnswer: TypeAlias = Literal["team", "individual"]
 DefenderChoice: TypeAlias = Literal["score", "lot", "seat"]
@@ -26,6 +28,8 @@ FinalRanking: TypeAlias = Literal["score", "arena", "pk"]
 Path: TypeAlias = tuple[str | int, ...]
 
 ROUND_KINDS: tuple[RoundKind, ...] = get_args(RoundKind)
+# A lockout longer than this would swallow the race itself (buzz windows are seconds long).
+MAX_EARLY_LOCKOUT_MS = 5_000
 KIND_ALIASES: dict[str, RoundKind] = {
     "必答": "compulsory",
     "必答题": "compulsory",
@@ -91,8 +95,13 @@ class RoundRules:
     team_scoring: TeamScoring = "sum"
     members_answer: MembersAnswer = "team"
     fairness: Fairness = "arrival"
+    early_press: EarlyPress = "lockout"
+    early_lockout_ms: int = 500
     collection_window_ms: int = 800
     trust_margin_ms: int = 100
+    min_reaction_ms: int = 100
+    suspect_claim: SuspectPolicy = "arrival"
+    shuffle_options: bool = False
     tiebreak_places: int = 1
 
     def foul_penalty(self, nth: int) -> int:
@@ -166,13 +175,17 @@ _INT_KEYS = (
     "duel_length",
     "collection_window_ms",
     "trust_margin_ms",
+    "min_reaction_ms",
+    "early_lockout_ms",
     "tiebreak_places",
 )
-_BOOL_KEYS = ("require_prompt", "allow_pass", "speed_bonus")
+_BOOL_KEYS = ("require_prompt", "allow_pass", "speed_bonus", "shuffle_options")
 _CHOICE_KEYS: dict[str, tuple[str, ...]] = {
     "answer_input": get_args(AnswerInput),
     "rebound": get_args(Rebound),
     "fairness": get_args(Fairness),
+    "suspect_claim": get_args(SuspectPolicy),
+    "early_press": get_args(EarlyPress),
     "team_scoring": get_args(TeamScoring),
     "members_answer": get_args(MembersAnswer),
     "defender": get_args(DefenderChoice),
@@ -274,6 +287,9 @@ def _round(raw: Mapping[str, object], path: Path) -> RoundRules:
         raise RuleSetError((*path, "tier_difficulty"), "needs one difficulty per tier")
     if len(set(rules.tiers)) != len(rules.tiers):
         raise RuleSetError((*path, "tiers"), "tiers must differ")
+    if rules.early_lockout_ms > MAX_EARLY_LOCKOUT_MS:
+        message = f"expected a number from 0 to {MAX_EARLY_LOCKOUT_MS}"
+        raise RuleSetError((*path, "early_lockout_ms"), message)
     return rules
 
 

@@ -4,6 +4,9 @@ The ledger is the only source of truth. `totals` in the state is a cache updated
 function that appends to the ledger (add_score); a property test checks it equals the sum.
 Tie rule (documented on the screen): higher score, then higher tie-break score, then whoever
 reached the score first (earliest ledger entry that set it), then fewer fouls, then seat order.
+An undone or replaced judgement does not count as reaching a score: the team keeps the time it
+first held the score it is back at, and a judgement made again the same way keeps the first
+judgement's time.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class Standing:
     tiebreak: int
     fouls: int
     tie_broken_by: str | None
+    reached_at: int | None = None
 
 
 def speed_points(points: int, elapsed_ms: int, limit_ms: int) -> int:
@@ -94,6 +98,12 @@ def ledger_totals(ledger: tuple[ScoreEntry, ...], bucket: Bucket = "main") -> di
     return totals
 
 
+# Where a team reached its score: (ledger position, its time); (0, None) before any entry.
+_Reach = tuple[int, int | None]
+# Ledger reasons that reverse a judgement's entry.
+_COMPENSATING = ("undo", "replaced")
+
+
 def standings(state: ContestState, upto: int | None = None) -> tuple[Standing, ...]:
     """Rank every team from the ledger (its first `upto` entries when frozen) by the tie rule."""
     if state.rules is None:
@@ -102,22 +112,48 @@ def standings(state: ContestState, upto: int | None = None) -> tuple[Standing, .
     seats = state.rules.team_ids()
     score = dict.fromkeys(seats, 0)
     tiebreak = dict.fromkeys(seats, 0)
-    reached = dict.fromkeys(seats, 0)
+    reached: dict[str, _Reach] = {team: (0, None) for team in seats}
     fouls = dict.fromkeys(seats, 0)
+    # judgement id -> (score and reach before its entry, reach and score after it)
+    judged: dict[int, tuple[int, _Reach, _Reach, int]] = {}
+    # (team, question) -> the undone entry's (delta, reach, score after), for a re-judgement
+    undone: dict[tuple[str, str | None], tuple[int, _Reach, int]] = {}
     for position, entry in enumerate(ledger):
-        if entry.team not in score:
+        team = entry.team
+        if team not in score:
             continue
         if entry.reason == "foul":
-            fouls[entry.team] += 1
+            fouls[team] += 1
         if entry.bucket == "tiebreak":
-            tiebreak[entry.team] += entry.delta
-        elif entry.delta != 0:
-            score[entry.team] += entry.delta
-            if entry.reason != "base":
-                reached[entry.team] = position
+            tiebreak[team] += entry.delta
+            continue
+        if entry.delta == 0:
+            continue
+        before = score[team], reached[team]
+        score[team] += entry.delta
+        if entry.reason == "base":
+            continue
+        reached[team] = (position, entry.at)
+        if entry.judgement_id is None:
+            continue
+        if entry.reason in _COMPENSATING:
+            # An undone judgement never happened for the tie rule: back at the score it had
+            # before, the team holds it from when it first reached it.
+            undone_entry = judged.get(entry.judgement_id)
+            if undone_entry is not None:
+                score_before, reach_before, reach_after, score_after = undone_entry
+                if score[team] == score_before:
+                    reached[team] = reach_before
+                undone[team, entry.question_id] = (-entry.delta, reach_after, score_after)
+            continue
+        judged[entry.judgement_id] = (*before, reached[team], score[team])
+        again = undone.pop((team, entry.question_id), None)
+        if again is not None and again[0] == entry.delta and again[2] == score[team]:
+            # Judged again the same way: the score was reached when it was first judged.
+            reached[team] = again[1]
 
     def key(team: str) -> tuple[int, int, int, int, int]:
-        return (-score[team], -tiebreak[team], reached[team], fouls[team], seats.index(team))
+        return (-score[team], -tiebreak[team], reached[team][0], fouls[team], seats.index(team))
 
     ordered = sorted(seats, key=key)
     names = {team.id: team.name for team in state.rules.teams}
@@ -136,6 +172,7 @@ def standings(state: ContestState, upto: int | None = None) -> tuple[Standing, .
                 tiebreak=tiebreak[team],
                 fouls=fouls[team],
                 tie_broken_by=broken_by,
+                reached_at=reached[team][1],
             )
         )
     return tuple(result)

@@ -74,6 +74,8 @@ class BuzzRecord:
     pressed_ms: int | None = None
     reaction_ms: int | None = None
     claim_ms: int | None = None
+    # Why the claim is physically impossible (buzzer.suspect_claim), None when it is plausible.
+    suspect: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ class Race:
     winner_at: int | None = None
     decided_at: int | None = None
     ranking: tuple[RankedBuzz, ...] = ()
+    # Buzzes fouled for an impossible claim (rule `suspect_claim: foul`): evidence, never ranked.
+    fouled: tuple[BuzzRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +134,10 @@ class Play:
     rebounds: int = 0
     passed_by: str | None = None
     outcome: str | None = None
+    # Early presses not fouled (rule `early_press`): each team's buzzer is dead until this `at`.
+    early_until: tuple[tuple[str, int], ...] = ()
+    # Teams that pressed in an earlier race of this question (before a rebound): never fouled.
+    pressed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +294,8 @@ class ContestState:
     paused_at: int | None = None
     results: tuple[RoundResult, ...] = ()
     podium: tuple[str, ...] | None = None
+    # Why the host last reopened the finished contest (None: never); every screen shows it.
+    reopened_note: str | None = None
 
     def round_rules(self) -> RoundRules:
         """The rules of the running round (only valid while a round runs)."""

@@ -3,16 +3,26 @@
 Roles: "host" (everything, answers included), "screen" (the projector), "audience", and
 "team:<id>". Before a question is revealed no role but the host receives its answer, its
 explanation or a translated answer; another team's response stays hidden until the reveal;
-frozen standings stay frozen for everyone but the host.
+frozen standings stay frozen for everyone but the host; between EndContest and RevealPodium no
+role but the host sees a score, a rank or the final ranking.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from quiz.engine.errors import ContestError
-from quiz.engine.events import AnswerJudged, AnswerSubmitted, Event, ScoreChanged
+from quiz.engine.events import (
+    AnswerJudged,
+    AnswerSubmitted,
+    ContestFinished,
+    Event,
+    FoulCommitted,
+    RapidWindowClosed,
+    ScoreChanged,
+)
 from quiz.engine.legal import legal_commands
 from quiz.engine.questions import Question
 from quiz.engine.scoring import standings
@@ -41,7 +51,8 @@ def view(state: ContestState, role: str) -> dict[str, Any]:
     team = parse_role(state, role)
     host = role == "host"
     frozen = state.frozen_at is not None and not host
-    table = standings(state, upto=state.frozen_at if frozen else None)
+    sealed = _sealed(state, host)
+    table = () if sealed else _standings_for(state, team, frozen)
     result: dict[str, Any] = {
         "role": role,
         "contest_id": state.contest_id,
@@ -52,6 +63,8 @@ def view(state: ContestState, role: str) -> dict[str, Any]:
         "teams": [{"id": t.id, "name": t.name} for t in (state.rules.teams if state.rules else ())],
         "standings": [to_plain(standing) for standing in table],
         "standings_frozen": state.frozen_at is not None,
+        "ranking_sealed": sealed,
+        "reopened_note": state.reopened_note,
         "tie_rule": state.rules.tie_rule if state.rules else "",
         "round": None,
         "question": None,
@@ -73,16 +86,41 @@ def view(state: ContestState, role: str) -> dict[str, Any]:
     return result
 
 
+def _sealed(state: ContestState, host: bool) -> bool:
+    """The contest has ended and its podium is not yet revealed: the ranking is the host's."""
+    # The podium is the moment the result is announced; before it a score on any screen or
+    # phone would announce it early.
+    return not host and state.phase == "finished" and state.podium is None
+
+
 def events_for(state: ContestState, events: Iterable[Event], role: str) -> list[dict[str, Any]]:
     """Events as `role` may receive them, given the state after them."""
     team = parse_role(state, role)
     host = role == "host"
     frozen = state.frozen_at is not None and not host
+    sealed = _sealed(state, host)
+    secret = _lane_secrets(state, team)
     visible: list[dict[str, Any]] = []
     for event in events:
-        if frozen and isinstance(event, ScoreChanged):
+        if (frozen or sealed) and isinstance(event, ScoreChanged):
+            continue
+        if (
+            isinstance(event, AnswerJudged | ScoreChanged)
+            and event.team != team
+            and event.question_id in secret
+        ):
+            # Another parallel lane's verdict on a question this team may still be answering.
             continue
         data = event_to_dict(event)
+        if (frozen or sealed) and isinstance(event, AnswerJudged):
+            # Hidden standings could be rebuilt from each judgement's score change.
+            data["delta"] = None
+        if (frozen or sealed) and isinstance(event, FoulCommitted):
+            data["penalty"] = None
+        if isinstance(event, RapidWindowClosed) and event.team != team and secret:
+            data["correct"] = None
+        if sealed and isinstance(event, ContestFinished):
+            data["ranking"] = []
         if (
             isinstance(event, AnswerSubmitted | AnswerJudged)
             and not host
@@ -94,15 +132,16 @@ def events_for(state: ContestState, events: Iterable[Event], role: str) -> list[
     return visible
 
 
-def question_view(item: Question, reveal: bool) -> dict[str, Any]:
-    """A question's public fields; answer, explanation and translated answers only on reveal."""
+def question_view(item: Question, reveal: bool, tags: bool | None = None) -> dict[str, Any]:
+    """A question's public fields; answer, explanation, translated answers and (unless `tags`
+    says otherwise) tags only on reveal, since a tag can name the answer."""
     data: dict[str, Any] = {
         "id": item.id,
         "type": item.type,
         "text": item.text,
         "options": list(item.options),
         "difficulty": item.difficulty,
-        "tags": list(item.tags),
+        "tags": list(item.tags) if (reveal if tags is None else tags) else [],
         "translations": {
             language: {
                 "text": translation.text,
@@ -126,6 +165,35 @@ def question_view(item: Question, reveal: bool) -> dict[str, Any]:
         data["explanation"] = item.explanation
         data["source"] = item.source
     return data
+
+
+def _lane_secrets(state: ContestState, team: str | None) -> frozenset[str]:
+    """Questions whose verdicts a team may not see yet: served to another lane of a parallel
+    (mode `all`) rapid-fire round and not revealed; the host and the other roles see them."""
+    round_state = state.round
+    if team is None or round_state is None or round_state.rapid is None:
+        return frozenset()
+    if state.round_rules().mode != "all":
+        return frozenset()
+    return frozenset(
+        question_id
+        for lane in round_state.rapid.lanes
+        if lane.team != team
+        for question_id in lane.served
+        if question_id not in state.revealed
+    )
+
+
+def _standings_for(state: ContestState, team: str | None, frozen: bool) -> tuple[Any, ...]:
+    """The standings a role sees: frozen ones as at the freeze, and for a team without other
+    parallel lanes' unrevealed verdicts."""
+    upto = state.frozen_at if frozen else None
+    secret = _lane_secrets(state, team)
+    if not secret:
+        return standings(state, upto=upto)
+    ledger = state.ledger if upto is None else state.ledger[:upto]
+    kept = tuple(e for e in ledger if e.team == team or e.question_id not in secret)
+    return standings(replace(state, ledger=kept))
 
 
 def _reveal(state: ContestState, question_id: str, host: bool) -> bool:
@@ -154,19 +222,48 @@ def _play_view(state: ContestState, play: Play, host: bool, team: str | None) ->
     }
     race = play.race
     if race is not None:
+        trailing_until = None
+        if race.decided_at is not None:
+            # Presses this soon after the decision are still recorded with their margin, so a
+            # phone keeps its button live that long (the update often beats a close press).
+            trailing_until = race.decided_at + state.round_rules().collection_window_ms
         data["race"] = {
             "armed_at": race.armed_at,
+            "decided_at": race.decided_at,
+            "trailing_until": trailing_until,
             "winner": race.winner,
             "ranking": [to_plain(ranked) for ranked in race.ranking],
             "buzzed": [b.team for b in race.buzzes],
         }
         if host:
-            data["race"]["evidence"] = [to_plain(b) for b in race.buzzes]
+            # Buzzes fouled for an impossible claim are evidence too, in arrival order.
+            evidence = sorted((*race.buzzes, *race.fouled), key=lambda b: (b.at, b.order))
+            data["race"]["evidence"] = [to_plain(b) for b in evidence]
     if host:
         data["submissions"] = [to_plain(s) for s in play.submissions]
+        data["answers"] = _judged_answers(state, play.question_id)
     elif team is not None:
         data["submissions"] = [to_plain(s) for s in play.submissions if s.team == team]
     return data
+
+
+def _judged_answers(state: ContestState, question_id: str) -> list[dict[str, Any]]:
+    """Host only: what each team answered on its device for this question, undone ones too."""
+    # A device answer of the one answering team lives on its judgement, not in the play: the
+    # host re-judging after an undo must see what the team said, not only that it answered.
+    return [
+        {
+            "judgement_id": j.id,
+            "team": j.team,
+            "response": to_plain(j.response),
+            "correct": j.correct,
+            "by": j.by,
+            "at": j.at,
+            "undone": j.id in state.undone,
+        }
+        for j in state.judgements
+        if j.question_id == question_id and j.response is not None
+    ]
 
 
 def _round_view(
@@ -197,12 +294,14 @@ def _round_view(
     if round_state.arena is not None:
         data["arena"] = to_plain(round_state.arena)
     if round_state.rapid is not None:
+        secret = _lane_secrets(state, team)
         lanes = []
         for lane in round_state.rapid.lanes:
             entry: dict[str, Any] = {
                 "team": lane.team,
                 "ends_at": lane.ends_at,
-                "correct": lane.correct,
+                # Another lane's count would tell a team its verdicts before the reveal.
+                "correct": None if lane.team != team and secret else lane.correct,
                 "served": len(lane.served),
                 "closed": lane.closed,
             }
@@ -217,8 +316,11 @@ def _round_view(
 
 
 def _team_status(state: ContestState, team: str, table: tuple[Any, ...]) -> dict[str, Any]:
-    """A team device's own situation: score, turn, lockout, what it may do now."""
-    standing = next(s for s in table if s.team == team)
+    """A team device's own situation: score, turn, lockout, what it may do now.
+
+    Score and rank are None while the ranking is sealed (its table is then empty).
+    """
+    standing = next((s for s in table if s.team == team), None)
     round_state = state.round
     play = round_state.play if round_state is not None else None
     locked = play is not None and team in play.locked
@@ -240,8 +342,8 @@ def _team_status(state: ContestState, team: str, table: tuple[Any, ...]) -> dict
     )
     return {
         "team": team,
-        "score": standing.score,
-        "rank": standing.rank,
+        "score": standing.score if standing is not None else None,
+        "rank": standing.rank if standing is not None else None,
         "locked_out": locked,
         "barred": barred,
         "can_buzz": can_buzz,

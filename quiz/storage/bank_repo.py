@@ -228,6 +228,7 @@ def question_from_dict(content: dict[str, Any]) -> Question:
         options=tuple(content.get("options", ())),
         points=content.get("points"),
         time_limit=content.get("time_limit"),
+        shuffle=content.get("shuffle", True),
         translations={
             language: Translation(
                 text=fields.get("text"),

@@ -78,6 +78,45 @@ def test_the_host_judges_a_spoken_answer() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "round_rules",
+    [
+        {"kind": "必答", "answer_input": "spoken"},
+        {"kind": "擂台", "answer_input": "spoken", "defender": "seat"},
+    ],
+)
+def test_a_spoken_answer_is_never_judged_by_the_clock(round_rules: dict[str, str]) -> None:
+    state, _ = run(
+        contest(round_rules),
+        [StartRound(at=0), OpenQuestion(at=10), PromptAnswer(at=20)]
+        if round_rules["kind"] == "必答"
+        else [StartRound(at=0), OpenQuestion(at=10)],
+    )
+    assert state.round is not None
+    assert state.round.play is not None
+    team = state.round.play.answering[0]
+    state, events = run(state, [Tick(at=10 * 60_000)])
+    assert events == []
+    assert state.round is not None
+    assert state.round.play is not None
+    assert (state.round.play.step, state.round.play.deadline) == ("judging", None)
+    assert state.totals[team] == 100
+    state, events = run(state, [Judge(at=10 * 60_000 + 5, team=team, correct=True)])
+    judged = [e for e in events if isinstance(e, AnswerJudged)]
+    assert [(j.team, j.by, j.correct) for j in judged] == [(team, "host", True)]
+    assert state.totals[team] > 100
+
+
+def test_a_silent_device_answer_is_still_wrong_at_the_deadline() -> None:
+    state, events = run(
+        contest({"kind": "必答", "deduction": 5}),
+        [StartRound(at=0), OpenQuestion(at=10), PromptAnswer(at=20), Tick(at=20 + 30_000)],
+    )
+    judged = [e for e in events if isinstance(e, AnswerJudged)]
+    assert [(j.team, j.by, j.delta) for j in judged] == [("lhasa", "timeout", -5)]
+    assert state.totals["lhasa"] == 95
+
+
 def test_all_at_once_answers_are_judged_together_when_the_last_arrives() -> None:
     state, _ = run(
         contest({"kind": "必答", "mode": "all"}, questions=bank(20, "single")),

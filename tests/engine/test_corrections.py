@@ -87,7 +87,7 @@ def test_replace_reverses_the_question_and_opens_a_reserve_for_the_same_teams() 
 
 def test_replace_keeps_the_fouls() -> None:
     state, _ = run(
-        contest({"kind": "抢答"}),
+        contest({"kind": "抢答", "early_press": "foul"}),
         [StartRound(at=0), OpenQuestion(at=1), Buzz(at=2, team="lhasa"), ReplaceQuestion(at=3)],
     )
     assert state.totals["lhasa"] == 90

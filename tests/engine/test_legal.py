@@ -18,6 +18,7 @@ from quiz.engine.commands import (
     PassQuestion,
     Pause,
     PromptAnswer,
+    ReopenContest,
     ReplaceQuestion,
     Resume,
     RevealPodium,
@@ -100,6 +101,8 @@ def disagreements(state: ContestState, at: int | None = None) -> list[str]:
         check(ReplaceQuestion(at=when, question_id=qid), replace.ok)
     if replace.ok and not replace.default and not unused:
         problems.append("ReplaceQuestion listed without a reserve or an unused question")
+    for note in ("legal", "扣分有误，重新计算"):
+        check(ReopenContest(at=when, note=note), moves["ReopenContest"].ok)
     problems += _inconsistencies(moves)
     return problems
 
@@ -243,9 +246,12 @@ def test_a_paused_contest_allows_resuming_undoing_adjusting_and_freezing_only() 
     assert disagreements(state) == []
 
 
-def test_a_finished_contest_reveals_its_podium() -> None:
+def test_a_finished_contest_reveals_its_podium_or_reopens_only() -> None:
     state, _ = run(contest({"kind": "抢答"}), [FreezeStandings(at=0), EndContest(at=1)])
-    assert allowed(state) == {"RevealPodium", "AdjustScore"}
+    assert allowed(state) == {"RevealPodium", "ReopenContest"}
+    assert disagreements(state) == []
+    state, _ = run(state, [ReopenContest(at=2, note="计分有误")])
+    assert allowed(state) == {"StartRound", "Pause", "EndContest", "AdjustScore"}
     assert disagreements(state) == []
 
 
@@ -260,7 +266,7 @@ def test_a_question_can_be_replaced_by_an_unused_one_when_no_reserve_is_left() -
 
 def test_legality_is_judged_at_the_given_time_after_the_deadlines_due_by_then() -> None:
     state, _ = run(
-        contest({"kind": "抢答", "answer_seconds": 15}),
+        contest({"kind": "抢答", "answer_seconds": 15, "answer_input": "device"}),
         [StartRound(at=0), OpenQuestion(at=1), ArmBuzzers(at=2), Buzz(at=3, team="lhasa")],
     )
     assert present(state) == 3
@@ -270,6 +276,16 @@ def test_legality_is_judged_at_the_given_time_after_the_deadlines_due_by_then() 
     assert legal_commands(state, at=15_003)["Judge"].teams == ()
     assert "ArmBuzzers" in allowed(state, at=15_003)
     assert disagreements(state, at=15_003) == []
+
+
+def test_a_spoken_answer_stays_the_hosts_to_judge_after_its_time() -> None:
+    state, _ = run(
+        contest({"kind": "抢答", "answer_seconds": 15}),
+        [StartRound(at=0), OpenQuestion(at=1), ArmBuzzers(at=2), Buzz(at=3, team="lhasa")],
+    )
+    assert legal_commands(state, at=60_000)["Judge"].teams == ("lhasa",)
+    assert "ArmBuzzers" not in allowed(state, at=60_000)
+    assert disagreements(state, at=60_000) == []
 
 
 def test_an_undo_in_rapid_fire_is_legal_only_while_the_window_lasts() -> None:

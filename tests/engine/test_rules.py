@@ -82,6 +82,12 @@ def test_team_fields_and_seat_order() -> None:
         ),
         (template(base_score=True), ("base_score",)),
         (template(rounds=[]), ("rounds",)),
+        (template({"kind": "抢答", "early_press": "penalty"}), ("rounds", 0, "early_press")),
+        (
+            template({"kind": "抢答", "early_lockout_ms": 5001}),
+            ("rounds", 0, "early_lockout_ms"),
+        ),
+        (template({"kind": "抢答", "early_lockout_ms": -1}), ("rounds", 0, "early_lockout_ms")),
     ],
 )
 def test_bad_values_raise_with_their_path(data: dict[str, Any], path: tuple[Any, ...]) -> None:
@@ -89,3 +95,17 @@ def test_bad_values_raise_with_their_path(data: dict[str, Any], path: tuple[Any,
         ruleset_from_mapping(data)
     assert caught.value.path == path
     assert isinstance(caught.value, ValueError)
+
+
+def test_an_early_press_locks_the_buzzer_briefly_unless_the_template_says_foul() -> None:
+    data = template(
+        {"kind": "抢答"},
+        {"kind": "抢答", "early_press": "foul"},
+        {"kind": "抢答", "early_press": "ignore", "early_lockout_ms": 0},
+    )
+    rounds = ruleset_from_mapping(data).rounds
+    assert [(r.early_press, r.early_lockout_ms) for r in rounds] == [
+        ("lockout", 500),
+        ("foul", 500),
+        ("ignore", 0),
+    ]

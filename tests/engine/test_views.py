@@ -15,7 +15,10 @@ from quiz.engine.commands import (
     OpenQuestion,
     PromptAnswer,
     StartRound,
+    StartWindow,
     SubmitAnswer,
+    Tick,
+    UndoJudgement,
 )
 from quiz.engine.legal import HOST_COMMAND_TYPES
 from quiz.engine.views import UnknownRole, events_for, view
@@ -60,6 +63,37 @@ def test_other_teams_responses_stay_hidden_until_the_reveal() -> None:
     assert view(state, "team:ngari")["question"]["submissions"] == []
 
 
+def test_the_host_sees_what_a_team_answered_also_while_re_judging() -> None:
+    state, _ = run(
+        contest({"kind": "必答"}, questions=bank(20, "single")),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=1),
+            PromptAnswer(at=2),
+            SubmitAnswer(at=3, team="lhasa", response=2),
+        ],
+    )
+    answer = {
+        "judgement_id": 1,
+        "team": "lhasa",
+        "response": 2,
+        "correct": False,
+        "by": "auto",
+        "at": 3,
+        "undone": False,
+    }
+    assert view(state, "host")["question"]["answers"] == [answer]
+    state, _ = run(state, [UndoJudgement(at=4)])
+    host = view(state, "host")["question"]
+    assert (host["step"], host["answers"]) == ("judging", [{**answer, "undone": True}])
+    for role in ROLES[1:]:
+        assert "answers" not in view(state, role)["question"]
+    state, _ = run(state, [Judge(at=5, team="lhasa", correct=True)])
+    assert view(state, "host")["question"]["answers"][1:] == [
+        {**answer, "judgement_id": 2, "correct": True, "by": "host", "at": 5}
+    ]
+
+
 def test_frozen_standings_hide_new_scores_from_all_but_the_host() -> None:
     state, _ = run(contest({"kind": "抢答"}), [FreezeStandings(at=0)])
     state, events = run(state, [AdjustScore(at=1, team="ngari", delta=50, note="x")])
@@ -72,9 +106,90 @@ def test_frozen_standings_hide_new_scores_from_all_but_the_host() -> None:
     assert events_for(state, events, "audience") == []
 
 
+def test_frozen_standings_send_no_score_change_in_any_event_but_the_hosts() -> None:
+    state, _ = run(
+        contest({"kind": "抢答", "early_press": "foul"}),
+        [StartRound(at=0), FreezeStandings(at=1), OpenQuestion(at=2)],
+    )
+    state, events = run(
+        state,
+        [
+            Buzz(at=3, team="lhasa"),
+            ArmBuzzers(at=4),
+            Buzz(at=5, team="ngari"),
+            Judge(at=6, team="ngari", correct=True),
+        ],
+    )
+    for role in ROLES[1:]:
+        sent = events_for(state, events, role)
+        assert [e["kind"] for e in sent if e["kind"] in ("ScoreChanged", "AnswerJudged")] == [
+            "AnswerJudged"
+        ]
+        assert [
+            (e["kind"], e.get("delta"), e.get("penalty"))
+            for e in sent
+            if e["kind"]
+            in (
+                "AnswerJudged",
+                "FoulCommitted",
+            )
+        ] == [("FoulCommitted", None, None), ("AnswerJudged", None, None)]
+    host = events_for(state, events, "host")
+    assert [e["delta"] for e in host if e["kind"] == "AnswerJudged"] == [10]
+    assert [e["penalty"] for e in host if e["kind"] == "FoulCommitted"] == [10]
+
+
+def test_a_parallel_rapid_lane_never_learns_another_lanes_verdicts_before_the_reveal() -> None:
+    state, _ = run(
+        contest(
+            {"kind": "快问快答", "mode": "all", "rapid_window_seconds": 60},
+            questions=bank(40, "truefalse"),
+        ),
+        [StartRound(at=0), StartWindow(at=10)],
+    )
+    state, events = run(state, [SubmitAnswer(at=20, team="lhasa", response=True)])
+    judged = {e["kind"] for e in events_for(state, events, "team:ngari")}
+    assert not judged & {"AnswerJudged", "ScoreChanged"}
+    assert {"AnswerJudged", "ScoreChanged"} <= {
+        e["kind"] for e in events_for(state, events, "host")
+    }
+    assert {"AnswerJudged"} <= {e["kind"] for e in events_for(state, events, "team:lhasa")}
+    ngari = view(state, "team:ngari")
+    assert {s["team"]: s["score"] for s in ngari["standings"]}["lhasa"] == 100
+    assert [lane["correct"] for lane in ngari["round"]["rapid"]["lanes"]] == [None, None, 0]
+    lhasa = view(state, "team:lhasa")
+    assert {s["team"]: s["score"] for s in lhasa["standings"]}["lhasa"] == 110
+    assert lhasa["you"]["score"] == 110
+    assert {s["team"]: s["score"] for s in view(state, "host")["standings"]}["lhasa"] == 110
+    state, _ = run(state, [Tick(at=60_010)])
+    ngari = view(state, "team:ngari")
+    assert {s["team"]: s["score"] for s in ngari["standings"]}["lhasa"] == 110
+
+
+def test_no_tag_reaches_a_non_host_before_the_reveal() -> None:
+    state, _ = run(contest({"kind": "抢答"}), [StartRound(at=0), OpenQuestion(at=1)])
+    assert view(state, "host")["question"]["question"]["tags"] == ["消防"]
+    for role in ROLES[1:]:
+        assert view(state, role)["question"]["question"]["tags"] == []
+    state, _ = run(
+        state, [ArmBuzzers(at=2), Buzz(at=3, team="ngari"), Judge(at=4, team="ngari", correct=True)]
+    )
+    for role in ROLES:
+        assert view(state, role)["question"]["question"]["tags"] == ["消防"]
+
+
+def test_a_parallel_rapid_lane_shows_no_tags_before_the_reveal() -> None:
+    state, _ = run(
+        contest({"kind": "快问快答", "mode": "all"}, questions=bank(40, "single")),
+        [StartRound(at=0), StartWindow(at=10)],
+    )
+    lanes = view(state, "team:ngari")["round"]["rapid"]["lanes"]
+    assert [lane["question"]["tags"] for lane in lanes if "question" in lane] == [[]]
+
+
 def test_a_team_sees_its_own_status() -> None:
     state, _ = run(
-        contest({"kind": "抢答"}),
+        contest({"kind": "抢答", "early_press": "foul"}),
         [StartRound(at=0), OpenQuestion(at=1), Buzz(at=2, team="lhasa"), ArmBuzzers(at=3)],
     )
     assert view(state, "team:lhasa")["you"]["locked_out"] is True

@@ -57,6 +57,8 @@ class QuestionKind(ABC):
     """Everything that differs between question types; one instance per type is registered."""
 
     name: ClassVar[str]
+    # The type's name for people (Chinese first): 单选, 填空, ... on sheets and pages.
+    label: ClassVar[str]
     # None: the type has no options and a bank entry may not list any.
     options: ClassVar[OptionRule | None]
     # Whether a translation may add accepted answers (only typed answers have any to add).

@@ -21,6 +21,7 @@ class Fill(QuestionKind):
     """Typed text against one or more accepted answers, translations' answers included."""
 
     name = "fill"
+    label = "填空"
     options = OptionRule(required=False, minimum=2)
     translated_answers = True
 

@@ -24,6 +24,7 @@ class Multiple(QuestionKind):
     """At least two right options among two to eight; the order of choosing does not count."""
 
     name = "multiple"
+    label = "多选"
     options = OptionRule(required=True, minimum=2)
 
     def fits(self, question: Question, response: Response) -> bool:

@@ -24,6 +24,7 @@ class Order(QuestionKind):
     """Three to eight options, all of which the answer lists in the right order."""
 
     name = "order"
+    label = "排序"
     options = OptionRule(required=True, minimum=3)
 
     def fits(self, question: Question, response: Response) -> bool:

@@ -23,6 +23,7 @@ class Single(QuestionKind):
     """One right option among two to eight."""
 
     name = "single"
+    label = "单选"
     options = OptionRule(required=True, minimum=2)
 
     def fits(self, question: Question, response: Response) -> bool:

@@ -15,6 +15,7 @@ class TrueFalse(QuestionKind):
     """A statement to judge; it has no options."""
 
     name = "truefalse"
+    label = "判断"
     options = None
 
     def fits(self, question: Question, response: Response) -> bool:

@@ -57,11 +57,12 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         ],
     },
     "buzzer_fouls_rebound": {
-        "description": "抢答: fouls while reading and counting down, a bar, rebound, timeout",
+        "description": "抢答: fouls, a bar, rebound, a time-up left to the host",
         "rounds": [
             {
                 "kind": "抢答",
                 **SPOKEN,
+                "early_press": "foul",
                 "foul_penalties": [10, 20],
                 "foul_limit": 2,
                 "questions": {"count": 3},
@@ -84,6 +85,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
             ArmBuzzers(at=32_000),
             Buzz(at=32_100, team="shigatse"),
             Tick(at=32_100 + 15_000),
+            Judge(at=47_200, team="shigatse", correct=False),
             OpenQuestion(at=50_000),
             ArmBuzzers(at=50_010),
             Buzz(at=50_020, team="lhasa"),

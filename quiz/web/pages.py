@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import segno
 from flask import (
@@ -32,6 +33,15 @@ from quiz.app.lobby import ContestInfo, contest_info, contest_list
 from quiz.app.results import Results, contest_results
 from quiz.web.http import api_error, host_only, services
 from quiz.web.limits import RateLimiter
+from quiz.web.result_sheets import (
+    SIGNATURES,
+    ledger_table,
+    members_table,
+    questions_table,
+    rounds_table,
+    standings_table,
+    workbook,
+)
 
 pages = Blueprint("pages", __name__)
 _login_attempts = RateLimiter(5 / 60, burst=5)
@@ -191,12 +201,35 @@ def _results_or_404(code: str) -> Results:
 @host_only
 def results(code: str) -> str:
     found = _results_or_404(code)
+    return render_template("results.html", r=found, code=found.contest.code)
+
+
+@pages.get("/contests/<code>/print")
+@host_only
+def results_print(code: str) -> str:
+    found = _results_or_404(code)
     return render_template(
-        "results.html",
+        "results_print.html",
+        r=found,
         code=found.contest.code,
-        title=found.contest.title,
-        standings=found.standings,
-        rows=found.ledger,
+        standings=standings_table(found),
+        rounds=rounds_table(found),
+        members=members_table(found),
+        questions=questions_table(found),
+        signatures=SIGNATURES,
+    )
+
+
+def _csv(rows: list[list[Any]], filename: str) -> Response:
+    """One table as a CSV download, UTF-8 with a BOM so that Excel reads the Chinese headers."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    csv.writer(out).writerows(rows)
+    # content_type, not mimetype: Flask appends "; charset=utf-8" to a text mimetype itself.
+    return Response(
+        out.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
 
@@ -204,35 +237,25 @@ def results(code: str) -> str:
 @host_only
 def results_csv(code: str) -> Response:
     found = _results_or_404(code)
-    out = io.StringIO()
-    out.write("\ufeff")  # a BOM so that Excel opens the UTF-8 file with the right encoding
-    writer = csv.writer(out)
-    writer.writerow(["rank", "team", "name", "score", "fouls"])
-    writer.writerows(
-        [s["rank"], s["team"], s["name"], s["score"], s["fouls"]] for s in found.standings
-    )
-    writer.writerow([])
-    writer.writerow(
-        ["round", "question", "question_version", "team", "reason", "points", "note", "time"]
-    )
-    writer.writerows(
-        [
-            r["round"],
-            r["question_id"],
-            r["question_version"],
-            r["team"],
-            r["reason"],
-            r["points"],
-            r["note"],
-            r["at"],
-        ]
-        for r in found.ledger
-    )
+    return _csv(standings_table(found), f"leitai-{found.contest.code}-results.csv")
+
+
+@pages.get("/contests/<code>/ledger.csv")
+@host_only
+def ledger_csv(code: str) -> Response:
+    found = _results_or_404(code)
+    return _csv(ledger_table(found), f"leitai-{found.contest.code}-ledger.csv")
+
+
+@pages.get("/contests/<code>/results.xlsx")
+@host_only
+def results_xlsx(code: str) -> Response:
+    found = _results_or_404(code)
     return Response(
-        out.getvalue(),
-        mimetype="text/csv; charset=utf-8",
+        workbook(found),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
-            "Content-Disposition": f"attachment; filename=leitai-{found.contest.code}-results.csv"
+            "Content-Disposition": f"attachment; filename=leitai-{found.contest.code}-results.xlsx"
         },
     )
 

@@ -100,9 +100,12 @@ def test_results_csv_after_a_question(server: LiveServer) -> None:
     answer = host_http.get(f"{server.url}/contests/{code}/results.csv", timeout=10)
     assert answer.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert rows[0] == ["rank", "team", "name", "score", "fouls"]
-    assert rows[1][:4] == ["1", "ngari", "阿里支队", "105"]
-    assert [rows[-1][4], rows[-1][5], rows[-1][6]] == ["adjustment", "5", "纪律好"]
+    assert rows[0][:6] == ["名次", "队伍", "队伍代码", "基础分", "答题得分", "总分"]
+    assert rows[1][:6] == ["1", "阿里支队", "ngari", "100", "5", "105"]
+    # The ledger is a table of its own (tests/web/test_results_export.py checks every column).
+    answer = host_http.get(f"{server.url}/contests/{code}/ledger.csv", timeout=10)
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [rows[-1][8], rows[-1][11], rows[-1][12]] == ["adjustment", "5", "纪律好"]
     close_all(host)
     host_http.close()
 

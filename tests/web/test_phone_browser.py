@@ -298,11 +298,14 @@ def test_a_phone_answers_every_question_type_in_a_live_contest(
         assert scores == {TEAM: expected, "shigatse": BASE}
         assert score == expected
         expect(page.locator("#play-q .card-big")).to_have_text("本轮结束，等待下一轮")
-        sheet = http.get(f"{server.url}/contests/{code}/results.csv", timeout=10)
+        sheet = http.get(f"{server.url}/contests/{code}/ledger.csv", timeout=10)
         assert sheet.status_code == 200, sheet.text
-        rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
-        ledger = [row for row in rows[rows.index([]) + 2 :] if row[1]]
-        assert sorted((row[1], row[3], row[4], int(row[5])) for row in ledger) == sorted(
+        header, *rows = csv.reader(io.StringIO(sheet.content.decode("utf-8-sig")))
+        ledger = [dict(zip(header, row, strict=True)) for row in rows]
+        ledger = [row for row in ledger if row["题号"]]
+        assert sorted(
+            (row["题号"], row["队伍代码"], row["原因代码"], int(row["分值"])) for row in ledger
+        ) == sorted(
             (
                 question_id,
                 TEAM,

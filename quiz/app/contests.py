@@ -206,8 +206,8 @@ class ContestService:
                 command = make(at)
                 state, events = apply(live.state, command)
                 if state is live.state:
-                    reason = getattr(events[0], "reason", "nothing changed") if events else None
-                    return Outcome(live.seq, events, ignored=reason or "nothing changed")
+                    reason = getattr(events[0], "reason", "nothing_changed") if events else None
+                    return Outcome(live.seq, events, ignored=reason or "nothing_changed")
                 try:
                     self._record(live, command, state)
                 except IntegrityError:

@@ -323,7 +323,8 @@ class PracticeService:
             data["question"] = {
                 "position": row.answered,
                 "bank": item.bank,
-                **question_view(item.question, reveal=False),
+                # Self-test draws by tag, so its own tags are shown before the answer.
+                **question_view(item.question, reveal=False, tags=True),
             }
         if finished:
             items = self.versions(session, version_ids)

@@ -73,6 +73,14 @@ def _bool(payload: dict[str, Any], key: str) -> bool:
     return value
 
 
+def _note(payload: dict[str, Any]) -> str:
+    """A host's note saying why: 1 to 200 characters once trimmed."""
+    note = payload.get("note")
+    if not isinstance(note, str) or not 1 <= len(note.strip()) <= MAX_NOTE:
+        raise ProtocolError("bad_payload", "'note' must say why, in 1 to 200 characters")
+    return note.strip()
+
+
 _PLAIN: dict[str, Callable[..., c.Command]] = {
     "StartRound": c.StartRound,
     "EndRound": c.EndRound,
@@ -94,6 +102,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "StartWindow": ("team",),
     "AdjustScore": ("team", "delta", "note"),
     "ReplaceQuestion": ("question_id",),
+    "ReopenContest": ("note",),
 }
 HOST_COMMANDS = (*_PLAIN, *_FIELDS)
 
@@ -137,12 +146,13 @@ def host_command(payload: Any, teams: Collection[str]) -> CommandFactory:
         case "AdjustScore":
             adjusted = _team(fields, teams, required=True)
             delta = _int(fields, "delta", -1000, 1000, required=True)
-            note = fields.get("note")
-            if not isinstance(note, str) or not 1 <= len(note.strip()) <= MAX_NOTE:
-                raise ProtocolError("bad_payload", "'note' must say why, in 1 to 200 characters")
+            note = _note(fields)
             assert adjusted is not None
             assert delta is not None
-            return lambda at: c.AdjustScore(at=at, team=adjusted, delta=delta, note=note.strip())
+            return lambda at: c.AdjustScore(at=at, team=adjusted, delta=delta, note=note)
+        case "ReopenContest":
+            why = _note(fields)
+            return lambda at: c.ReopenContest(at=at, note=why)
         case _:
             question_id = fields.get("question_id")
             if question_id is not None and (

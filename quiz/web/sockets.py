@@ -21,9 +21,10 @@ from quiz.app.contests import ContestService, LiveContest
 from quiz.app.errors import Refused
 from quiz.app.lobby import contest_info, seat_of
 from quiz.app.pk import PkService
+from quiz.engine.clocksync import estimate_clock
 from quiz.engine.commands import Buzz, PassQuestion, SyncClock
-from quiz.engine.errors import ContestError
-from quiz.engine.events import Event
+from quiz.engine.errors import CommandRefused, ContestError
+from quiz.engine.events import BuzzIgnored, Event
 from quiz.engine.views import events_for, view
 from quiz.storage.contest_repo import player_id_of
 from quiz.web.clocks import DeviceClocks
@@ -74,6 +75,11 @@ class Client:
             "player": self.player,
             "name": self.name,
         }
+
+
+def _pinged(client: Client) -> bool:
+    """Team devices and screens get clock pings: both show 开始抢答 at armed_at."""
+    return client.team is not None or client.role == "screen"
 
 
 class PracticeRoom(Protocol):
@@ -181,10 +187,17 @@ class Hub:
         client = self.clients[sid]
         try:
             outcome = self.service.execute(client.code, make)
+        except CommandRefused as error:
+            ack = {"ok": False, "code": error.code, "message": str(error)}
+            return {**ack, "reason": error.reason_code}
         except ContestError as error:
             return {"ok": False, "code": error.code, "message": str(error)}
-        if outcome.ignored is not None:
-            return {"ok": True, "ignored": outcome.ignored, "seq": outcome.seq}
+        # An early press is logged (it starts a lockout) yet counts for nothing: say so too.
+        ignored = outcome.ignored or next(
+            (e.reason for e in outcome.events if isinstance(e, BuzzIgnored)), None
+        )
+        if ignored is not None:
+            return {"ok": True, "ignored": ignored, "seq": outcome.seq}
         return {"ok": True, "seq": outcome.seq}
 
     def buzz(self, sid: str, payload: Any) -> dict[str, Any]:
@@ -232,14 +245,14 @@ class Hub:
         return client
 
     def ping_loop(self) -> None:
-        """Ping every team device once every 2 s, in 20 slices spread over the 2 s.
+        """Ping every team device and screen once every 2 s, in 20 slices spread over the 2 s.
 
         Pinging every device at once made a burst that delayed any update sent at the same
         moment (p99 fan-out doubled with 1,000 phones); one sleep per device instead cost
         twice the idle CPU. Twenty slices keep both small.
         """
         while True:
-            devices = [sid for sid, client in list(self.clients.items()) if client.team]
+            devices = [sid for sid, client in list(self.clients.items()) if _pinged(client)]
             for start in range(PING_SLICES):
                 for sid in devices[start::PING_SLICES]:
                     if sid in self.clients:
@@ -254,12 +267,20 @@ class Hub:
             if isinstance(reply, dict):
                 self.clocks.pong(sid, reply.get("id"), reply.get("client_ms"), now_ms())
 
-        self.socketio.emit("clock", {"id": ping_id, "server_ms": now_ms()}, to=sid, callback=pong)
+        message: dict[str, Any] = {"id": ping_id, "server_ms": now_ms()}
+        samples = self.clocks.samples(sid)[:4]
+        if samples:
+            # The device's offset as the server measured it (round trips it timed itself), so
+            # a page can show a server instant such as armed_at at the same true moment.
+            estimate = estimate_clock(samples)
+            message["offset_ms"] = estimate.offset_ms
+            message["bound_ms"] = estimate.bound_ms
+        self.socketio.emit("clock", message, to=sid, callback=pong)
 
     def welcome(self, sid: str, client: Client) -> None:
-        """A new connection's snapshot, then (for a team device) its first clock pings."""
+        """A new connection's snapshot, then (for a team device or a screen) its first pings."""
         self.socketio.emit("snapshot", self.snapshot(client), to=sid)
-        if client.team is not None:
+        if _pinged(client):
             self.first_pings(sid)
 
     def first_pings(self, sid: str) -> None:

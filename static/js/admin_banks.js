@@ -65,7 +65,7 @@ function answerCell(q) {
 
 function previewTable(preview) {
   if (!preview || !preview.length) return null;
-  return h("div.table-wrap",
+  return h("div.table-wrap", { tabindex: "0" },
     h("table.table.table-dense.preview",
       h("thead", h("tr",
         h("th", "ID"), h("th", t("banks.types")), h("th", t("w.question")), h("th", t("w.answer")),

@@ -98,14 +98,24 @@ export function toast(text, kind = "error", ms = 6000) {
   return item;
 }
 
-/** "当前阶段不允许 (refused): Judge refused in phase ..." from an ack, an error body or code. */
+/**
+ * What a person reads for a refusal (an ack, an error body or a code): the text of its `reason`
+ * code when the page knows it, else the text of its `code`; never the server's English message,
+ * which is for logs and independent clients (docs/protocol.md).
+ */
 export function errorText(error) {
   if (!error) return t("err.unknown");
   const body = error.error && typeof error.error === "object" ? error.error : error;
-  const code = body.code || "unknown";
-  const known = label("err", code);
-  const name = known === code ? t("err.unknown") : known;
-  return body.message ? `${name} (${code}): ${body.message}` : `${name} (${code})`;
+  if (body.reason && label("reason", body.reason) !== body.reason) return label("reason", body.reason);
+  const code = String(body.code || "unknown");
+  return label("err", code) === code ? t("err.unknown") : label("err", code);
+}
+
+/** "未计入：已暂停" for an ack's `ignored` reason code; "未计入" alone for a reason this page lacks. */
+export function ignoredText(reason) {
+  return reason && label("reason", reason) !== reason
+    ? t("play.ignored", { reason: label("reason", reason) })
+    : t("play.ignored.plain");
 }
 
 /** The reconnecting banner at the top of the page. */
@@ -126,20 +136,31 @@ export function connectionBanner(visible, text) {
 /**
  * offset = server_ms - Date.now(), estimated from every message that carries server_ms.
  * server_ms was stamped before the message travelled, so each sample is the offset minus a
- * one-way delay: the largest recent sample is the best estimate.
+ * one-way delay: the largest recent sample is the best estimate, still late by the link's
+ * shortest one-way delay. Once the server's pings carry its own round-trip estimate
+ * (`clock.offset_ms`, docs/protocol.md) that one is used instead, so a server instant such as
+ * armed_at shows at the same true moment on every device however slow its link.
  */
 export class ServerClock {
   constructor(keep = 15) {
     this.keep = keep;
     this.samples = [];
     this.offset = 0;
+    this.measuredOffset = null;
   }
 
   sample(serverMs, localMs = Date.now()) {
     if (typeof serverMs !== "number" || !Number.isFinite(serverMs)) return;
     this.samples.push(serverMs - localMs);
     if (this.samples.length > this.keep) this.samples.shift();
-    this.offset = Math.max(...this.samples);
+    this.offset = this.measuredOffset ?? Math.max(...this.samples);
+  }
+
+  /** The server's estimate of this device's clock (device minus server, ms) from its pings. */
+  measured(deviceMinusServer) {
+    if (typeof deviceMinusServer !== "number" || !Number.isFinite(deviceMinusServer)) return;
+    this.measuredOffset = -deviceMinusServer;
+    this.offset = this.measuredOffset;
   }
 
   /** The server's time now. */
@@ -226,7 +247,10 @@ export function connectArena({ auth, onSnapshot, onUpdate, onNotice, onRefused, 
     onUpdate && onUpdate(msg);
   });
   socket.on("clock", (msg, ack) => {
-    if (msg && typeof msg === "object") clock.sample(msg.server_ms);
+    if (msg && typeof msg === "object") {
+      clock.sample(msg.server_ms);
+      clock.measured(msg.offset_ms);
+    }
     if (typeof ack === "function") ack({ id: msg && msg.id, client_ms: Date.now() });
   });
   socket.on("notice", (msg) => {
@@ -536,7 +560,7 @@ export function describeEvent(ev, view) {
     case "BuzzTrailed":
       return t("race.margin", { team: name(ev.team), ms: ev.margin_ms });
     case "BuzzIgnored":
-      return `${name(ev.team)}: ${t("play.ignored", { reason: ev.reason })}`;
+      return `${name(ev.team)}: ${ignoredText(ev.reason)}`;
     case "FoulCommitted":
       return t("flash.foul", { team: name(ev.team), delta: signed(-ev.penalty) });
     case "TeamBarred":
@@ -597,6 +621,8 @@ export function describeEvent(ev, view) {
       return t("screen.finished");
     case "PodiumRevealed":
       return t("screen.podium");
+    case "ContestReopened":
+      return t("w.reopened", { note: ev.note });
     default:
       return ev.kind || null;
   }

@@ -9,6 +9,7 @@ import {
   clockTime, isLoopbackUrl,
 } from "./common.js";
 import { renderStandings } from "./standings.js";
+import { responseWords } from "./pads.js";
 
 const data = pageData();
 const clock = new ServerClock();
@@ -56,7 +57,7 @@ async function command(type, fields = {}) {
   try {
     const ack = await conn.send("command", { type, ...fields });
     if (!ack.ok) toast(errorText(ack));
-    else if (ack.ignored) toast(t("host.ignored", { reason: ack.ignored }), "info", 3000);
+    else if (ack.ignored) toast(t("host.ignored", { reason: label("reason", ack.ignored) }), "info", 3000);
     return ack;
   } finally {
     pending.delete(token);
@@ -99,6 +100,12 @@ function button(name, text, onClick, { key = null, cls = "" } = {}) {
 
 function confirmThen(name, fn) {
   return () => { if (confirm(t(`host.confirm.${name}`))) fn(); };
+}
+
+/** 重新开放: only with the host's reason, which the log keeps and every screen shows. */
+function reopenContest() {
+  const note = (prompt(t("host.reopen.why")) || "").trim();
+  if (note) command("ReopenContest", { note });
 }
 
 function countdownMs() {
@@ -148,7 +155,7 @@ function buildControls() {
     h("div.cmd-group.cmd-flow",
       button("StartRound", t("host.cmd.StartRound"), () => command("StartRound"), { cls: "btn-primary" }),
       button("OpenQuestion", t("host.cmd.OpenQuestion"), openQuestion, { key: "N", cls: "btn-primary" }),
-      h("select#open-team.cmd-select", { title: t("w.team") }),
+      h("select#open-team.cmd-select", { title: t("w.team"), "aria-label": t("w.team") }),
       button("PromptAnswer", t("host.cmd.PromptAnswer"), () => command("PromptAnswer"), { key: "Enter" }),
       button("EndRound", t("host.cmd.EndRound"), confirmThen("EndRound", () => command("EndRound")))),
     h("div.cmd-group.cmd-buzzer",
@@ -167,7 +174,7 @@ function buildControls() {
       h("div.tier-row#tier-row"),
       button("PassQuestion", t("host.cmd.PassQuestion"), () => pass())),
     h("div.cmd-group.cmd-rapid#cmd-rapid",
-      h("select#window-team.cmd-select"),
+      h("select#window-team.cmd-select", { title: t("w.team"), "aria-label": t("w.team") }),
       button("StartWindow", t("host.cmd.StartWindow"), () => {
         const team = $("window-team").value;
         command("StartWindow", team ? { team } : {});
@@ -182,7 +189,8 @@ function buildControls() {
         confirmThen("FreezeStandings", () => command("FreezeStandings"))),
       button("EndContest", t("host.cmd.EndContest"), confirmThen("EndContest", () => command("EndContest")), { cls: "btn-danger" }),
       button("RevealPodium", "★ " + t("host.cmd.RevealPodium"),
-        confirmThen("RevealPodium", () => command("RevealPodium")), { cls: "btn-primary" })),
+        confirmThen("RevealPodium", () => command("RevealPodium")), { cls: "btn-primary" }),
+      button("ReopenContest", "↺ " + t("host.cmd.ReopenContest"), reopenContest)),
   );
 }
 
@@ -196,6 +204,8 @@ function updateControls(v) {
     if (name === "PassQuestion") allowed = passTeam(v) !== null;
     el.disabled = !allowed;
   }
+  // Reopening undoes an announced end: offered only when the core would accept it.
+  buttons.ReopenContest.hidden = !ok("ReopenContest");
   const pauseBtn = buttons.Pause.querySelector(".cmd-label");
   pauseBtn.textContent = v.paused ? "▶ " + t("host.cmd.Resume") : "‖ " + t("host.cmd.Pause");
   buttons.Pause.classList.toggle("is-paused", !!v.paused);
@@ -299,12 +309,10 @@ function renderHead(v) {
   if (flag) flag.hidden = !v.standings_frozen;
 }
 
+/** A device answer in words ("B. 1921年", the typed text), as the pads show it. */
 function responseText(q, response) {
   if (response === null || response === undefined) return "—";
-  if (typeof response === "boolean") return response ? t("tf.true") : t("tf.false");
-  if (typeof response === "number") return `${LETTERS[response] || response}. ${(q.options || [])[response] ?? ""}`;
-  if (Array.isArray(response)) return response.map((i) => LETTERS[i] || i).join(q.type === "order" ? " → " : "、");
-  return String(response);
+  return responseWords(q, response);
 }
 
 function questionBlock(q, { compact = false } = {}) {
@@ -351,14 +359,18 @@ function renderPlay(v) {
   const play = v.question;
   const round = v.round;
   const key = JSON.stringify([document.documentElement.lang, play && [play.step, play.answering, play.tried,
-    play.locked, play.race, play.submissions, play.submitted, play.outcome, play.rebounds, play.passed_by],
+    play.locked, play.race, play.submissions, play.answers, play.submitted, play.outcome, play.rebounds, play.passed_by],
   round && [round.fouls, round.barred, round.rapid, round.arena, round.turn, round.order], v.clocks,
   legalTeams(v, "Judge"), legalTeams(v, "PassQuestion")]);
   keyed($("hc-play"), key, () => {
     const out = [];
     if (round) {
       const line = [];
-      if (round.turn) line.push(h("span.badge.badge-turn", t("host.turn", { team: teamName(v, round.turn) })));
+      if (round.turn) {
+        // While another team answers, round.turn already names the team of the next question.
+        const now = !play || (play.step !== "closed" && (play.answering || []).includes(round.turn));
+        line.push(h("span.badge.badge-turn", t(now ? "host.turn" : "host.turn.next", { team: teamName(v, round.turn) })));
+      }
       const fouls = Object.entries(round.fouls || {}).filter(([, n]) => n);
       if (fouls.length) line.push(h("span.muted", `${t("host.fouls")}: ` + fouls.map(([id, n]) => `${teamName(v, id)} ×${n}`).join("，")));
       if ((round.barred || []).length) line.push(h("span.badge.badge-danger", t("host.barred", { teams: round.barred.map((id) => teamName(v, id)).join("、") })));
@@ -374,6 +386,7 @@ function renderPlay(v) {
       if (facts.length) out.push(h("div.play-facts", facts.map((f) => h("span", f))));
       if (play.race) out.push(raceBlock(v, play));
       if ((play.submissions || []).length) out.push(submissionsBlock(v, play));
+      if ((play.answers || []).length) out.push(answersBlock(v, play));
     }
     if (round && round.rapid && (round.rapid.lanes || []).length) out.push(lanesBlock(v, round.rapid));
     if (round && round.arena) out.push(arenaBlock(v, round.arena));
@@ -394,7 +407,7 @@ function raceBlock(v, play) {
       h("span.mono", r.team === race.winner ? (r.reaction_ms != null ? t("race.reaction", { ms: r.reaction_ms }) : "") : `+${r.margin_ms} ms`)))) : null,
     evidence.length ? h("details.evidence", { open: true },
       h("summary", t("host.evidence"), ` (${evidence.length})`),
-      h("div.table-wrap", h("table.table.table-dense.mono-cols",
+      h("div.table-wrap", { tabindex: "0" }, h("table.table.table-dense.mono-cols",
         h("thead", h("tr", h("th", "#"), h("th", t("w.team")), h("th", t("host.ev.player")), h("th", t("host.ev.at")),
           h("th", t("host.ev.claim")), h("th", t("host.ev.reaction")), h("th", t("w.rank")), h("th", t("host.ev.clock")))),
         h("tbody", evidence.map((b) => {
@@ -405,7 +418,9 @@ function raceBlock(v, play) {
             h("td", teamName(v, b.team)),
             h("td", playerNames.get(b.player) || b.player || "—"),
             h("td", `${b.at - race.armed_at >= 0 ? "+" : ""}${b.at - race.armed_at} ms`),
-            h("td", b.claim_ms != null ? `${b.claim_ms} ms` : "—"),
+            h("td", b.claim_ms != null ? `${b.claim_ms} ms` : "—",
+              // An impossible claim (docs/engine.md): say why, next to the claim it concerns.
+              b.suspect ? h("span.ev-suspect", { "data-testid": "ev-suspect" }, ` ⚠ ${label("suspect", b.suspect)}`) : null),
             h("td", b.reaction_ms != null ? `${b.reaction_ms} ms` : "—"),
             h("td", m ? `${m.place}${m.place > 1 ? ` (+${m.margin_ms})` : ""}` : "—"),
             h("td", c ? `${Math.round(c.offset_ms)} / ±${Math.round(c.bound_ms)} / ${Math.round(c.rtt_ms)}` : "—"));
@@ -420,6 +435,19 @@ function submissionsBlock(v, play) {
         h("td", teamName(v, s.team)), h("td.muted", playerNames.get(s.player) || s.player || ""),
         h("td", h("strong", responseText(play.question, s.response))),
         h("td.muted.mono", clockTime(s.at)))))));
+}
+
+// What a team answered on its device when it answers alone (必答 in turn, 风险, 擂台, 抢答):
+// the host sees the words, and after an undo the answer it is judging again.
+function answersBlock(v, play) {
+  return h("div.subs-block.answers-block",
+    h("h3", t("host.answers")),
+    h("table.table.table-dense",
+      h("tbody", play.answers.map((a) => h("tr", { class: a.undone ? "is-undone" : "", dataset: { team: a.team } },
+        h("td", teamName(v, a.team)),
+        h("td", h("strong.answer-words", responseText(play.question, a.response))),
+        h("td", a.undone ? t("host.answer.undone") : `${a.correct ? "✓" : "✗"} ${label("host.answer.by", a.by)}`),
+        h("td.muted.mono", clockTime(a.at)))))));
 }
 
 function lanesBlock(v, rapid) {

@@ -1,9 +1,11 @@
-// One laptop, one key per team: keydown of a team's key sends local_buzz {team} (host session,
-// arrival order). Shows the race like the projector, with a few host buttons for a lone host.
+// One laptop, one key per team: keydown of a team's key (1-9, as many as there are teams) sends
+// local_buzz {team} (host session, arrival order). Shows the race like the projector, with large
+// host buttons for a lone host and the console's shortcuts: N next, A arm, C correct, W wrong,
+// S skip.
 import { t, onLangChange } from "./i18n.js";
 import {
-  h, pageData, connectArena, ServerClock, PauseTracker, everyTick, toast, errorText, soundToggle,
-  teamName,
+  h, pageData, connectArena, ServerClock, PauseTracker, everyTick, toast, errorText, ignoredText,
+  soundToggle, teamName,
 } from "./common.js";
 import { createStage, publicView } from "./stage.js";
 import { renderStandings } from "./standings.js";
@@ -35,12 +37,13 @@ function keyBox(team) {
 
 function render(v, events) {
   view = v;
-  stage.render(publicView(v), events);
+  const shown = publicView(v);
+  stage.render(shown, events);
   // This page runs as the host, whose standings never freeze: hide them while frozen.
   const box = document.getElementById("standings");
   box.hidden = !!v.standings_frozen;
   document.getElementById("frozen-note").hidden = !v.standings_frozen;
-  if (!v.standings_frozen) renderStandings(box, v.standings, { bars: true, fouls: true, compact: true });
+  if (!v.standings_frozen) renderStandings(box, shown.standings, { bars: true, fouls: true, compact: true });
   const play = v.question;
   const race = play && play.race;
   for (const k of keys) {
@@ -65,15 +68,19 @@ function render(v, events) {
 async function send(kind, payload) {
   const ack = await conn.send(kind, payload);
   if (!ack.ok) toast(errorText(ack));
-  else if (ack.ignored && ack.ignored !== "already buzzed") toast(t("play.ignored", { reason: ack.ignored }), "info", 2500);
+  else if (ack.ignored && ack.ignored !== "already_buzzed") toast(ignoredText(ack.ignored), "info", 2500);
   return ack;
 }
 
 window.addEventListener("keydown", (event) => {
   if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target && event.target.closest("input, textarea, select")) return;
-  const k = byKey.get(event.key.toLowerCase());
-  if (!k) return;
+  const key = event.key.toLowerCase();
+  const k = byKey.get(key);
+  if (!k) {
+    hostKey(event, key);
+    return;
+  }
   event.preventDefault();
   const box = keyBox(k.team);
   if (box) box.animate([{ transform: "scale(1.08)", background: "#ffd54a" }, { transform: "none" }], { duration: 400 });
@@ -82,8 +89,9 @@ window.addEventListener("keydown", (event) => {
 
 // A few host buttons, so one person can run a buzzer round from this laptop.
 const controls = document.getElementById("local-controls");
-const btn = (label, onClick, cls = "") => {
-  const el = h(`button.btn.btn-sm${cls ? "." + cls : ""}`, { type: "button" }, label);
+const btn = (label, shortcut, onClick, cls = "") => {
+  const el = h(`button.btn.local-btn${cls ? "." + cls : ""}`, { type: "button", dataset: { shortcut } },
+    h("kbd", shortcut.toUpperCase()), h("span", label));
   el.addEventListener("click", onClick);
   el.addEventListener("keydown", (e) => { if (byKey.has(e.key.toLowerCase())) e.preventDefault(); });
   return el;
@@ -96,13 +104,26 @@ function judgeTarget() {
 }
 function buildControls() {
   controls.replaceChildren(
-    btn(t("host.cmd.OpenQuestion"), () => send("command", { type: "OpenQuestion" })),
-    btn(t("host.cmd.ArmBuzzers") + " 3-2-1", () => send("command", { type: "ArmBuzzers", countdown_ms: 3000 }), "btn-go"),
-    btn("✓", () => { const team = judgeTarget(); if (team) send("command", { type: "Judge", team, correct: true }); }, "btn-right"),
-    btn("✗", () => { const team = judgeTarget(); if (team) send("command", { type: "Judge", team, correct: false }); }, "btn-wrong"),
-    btn(t("host.cmd.SkipQuestion"), () => { if (confirm(t("host.confirm.SkipQuestion"))) send("command", { type: "SkipQuestion" }); }),
+    btn(t("host.cmd.OpenQuestion"), "n", () => send("command", { type: "OpenQuestion" })),
+    btn(t("host.cmd.ArmBuzzers") + " 3-2-1", "a", () => send("command", { type: "ArmBuzzers", countdown_ms: 3000 }), "btn-go"),
+    btn("✓", "c", () => { const team = judgeTarget(); if (team) send("command", { type: "Judge", team, correct: true }); }, "btn-right"),
+    btn("✗", "w", () => { const team = judgeTarget(); if (team) send("command", { type: "Judge", team, correct: false }); }, "btn-wrong"),
+    btn(t("host.cmd.SkipQuestion"), "s", () => { if (confirm(t("host.confirm.SkipQuestion"))) send("command", { type: "SkipQuestion" }); }),
   );
   updateControls();
+}
+
+/** The console's shortcuts (host.js KEYS) on this page: press the button when it is enabled. */
+function hostKey(event, key) {
+  const el = controls.querySelector(`button[data-shortcut="${CSS.escape(key)}"]`);
+  if (!el) return;
+  event.preventDefault();
+  if (el.disabled) {
+    el.animate([{ transform: "translateX(-4px)" }, { transform: "translateX(4px)" }, { transform: "none" }], { duration: 180 });
+    return;
+  }
+  el.animate([{ boxShadow: "0 0 0 6px rgba(255,200,0,.8)" }, { boxShadow: "0 0 0 0 transparent" }], { duration: 500 });
+  el.click();
 }
 function updateControls() {
   const [open, arm, right, wrong, skip] = controls.children;

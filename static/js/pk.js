@@ -5,7 +5,9 @@
 // after each question and the result at the end.
 
 import { t } from "./i18n.js";
-import { h, keyed, connectArena, PauseTracker, everyTick, toast, errorText, sound } from "./common.js";
+import {
+  h, keyed, connectArena, PauseTracker, everyTick, toast, errorText, ignoredText, sound,
+} from "./common.js";
 import { api } from "./practice_api.js";
 import { questionCard, keyBlock, withKey } from "./answer.js";
 import { answerPad } from "./pads.js";
@@ -31,6 +33,11 @@ function matches(q, response) {
   const sorted = q.type === "multiple" ? [...given].sort((a, b) => a - b) : given;
   const want = q.type === "multiple" ? [...key].sort((a, b) => a - b) : key;
   return sorted.length === want.length && sorted.every((v, i) => v === want[i]);
+}
+
+/** The match is over and its scores are public (the podium is revealed, nothing is sealed). */
+function isOver(view) {
+  return view.phase === "finished" && !view.ranking_sealed;
 }
 
 export class PkPanel {
@@ -177,7 +184,9 @@ export class PkPanel {
         if (ev.correct) sound.correct(); else sound.wrong();
       }
     }
-    if (view.phase === "finished" && !this.finishedNoted) {
+    // A finished match's scores are sealed until the referee reveals the podium (at once): the
+    // result waits for that update, so the connection stays open until then.
+    if (isOver(view) && !this.finishedNoted) {
       this.finishedNoted = true;
       this.phase = "finished";
       storage.del();
@@ -218,7 +227,7 @@ export class PkPanel {
       return false;
     }
     if (ack.ignored) {
-      toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+      toast(ignoredText(ack.ignored), "info", 3000);
       return false;
     }
     this.responses.set(q.id, response);
@@ -305,7 +314,7 @@ export class PkPanel {
     // reconnection in the middle of the match.
     const left = view.round ? view.round.questions_left || 0 : 0;
     const n = Math.max(1, QUESTIONS - left);
-    if (view.phase === "finished") {
+    if (isOver(view)) {
       status.textContent = t("pk.over");
     } else if (!play) {
       status.textContent = view.phase === "round" ? t("pk.next") : t("pk.starting");
@@ -316,7 +325,7 @@ export class PkPanel {
     }
     const lang = document.documentElement.lang;
     const answered = q ? this.responses.has(q.id) || (play.submitted || []).includes(me) : false;
-    const mode = view.phase === "finished" ? "finished" : !play ? "wait"
+    const mode = isOver(view) ? "finished" : view.phase === "finished" || !play ? "wait"
       : play.step === "closed" ? "closed" : answered ? "sent" : (view.you || {}).can_answer ? "answer" : "reading";
     const key = JSON.stringify([lang, mode, q && q.id, q && q.revealed, q && this.judged.get(q.id), !!this.review]);
     keyed(stage, key, () => this.stageView(mode, play, n, mine, theirs));

@@ -5,11 +5,12 @@
 
 import { t, label, onLangChange } from "./i18n.js";
 import {
-  h, keyed, connectArena, ServerClock, PauseTracker, everyTick, toast, errorText, localize,
+  h, keyed, connectArena, ServerClock, PauseTracker, everyTick, toast, errorText, ignoredText, localize,
   questionTextNodes, teamName, signed, roundLabel, sound, secondsText, LETTERS, unlockAudioOnGesture,
 } from "./common.js";
-import { renderStandings, renderPodium } from "./standings.js";
+import { renderStandings, renderPodium, tiedRanks } from "./standings.js";
 import { answerPad } from "./pads.js";
+import { showReopened } from "./watchlib.js";
 
 const storage = {
   get(key) { try { return localStorage.getItem(key); } catch { return null; } },
@@ -25,6 +26,7 @@ const els = {
   status: document.getElementById("play-status"),
   q: document.getElementById("play-q"),
   action: document.getElementById("play-action"),
+  paused: document.getElementById("play-paused"),
 };
 
 const clock = new ServerClock();
@@ -45,6 +47,8 @@ const local = {
   drafts: new Map(),
   submitted: new Set(),
   judged: new Map(),
+  verdicts: new Map(),
+  pressed: null,
   onPhone: new Set(),
   busy: false,
 };
@@ -133,6 +137,7 @@ function trackRace(receivedAt) {
 
 function react(events) {
   for (const ev of events) {
+    if (ev.kind === "AnswerJudged") local.verdicts.set(ev.question_id, ev);
     if (ev.team !== me.team) continue;
     if (ev.kind === "FoulCommitted") {
       local.foulUntil = Date.now() + 3500;
@@ -246,14 +251,33 @@ function render() {
   els.player.textContent = me.name || "";
   els.score.hidden = typeof you.score !== "number";
   els.scoreNum.textContent = typeof you.score === "number" ? String(you.score) : "";
-  els.rank.textContent = you.rank ? t("play.rankn", { n: you.rank }) : "";
+  els.rank.textContent = rankText();
   document.title = `${teamName(view, me.team)} · ${t("play.title")}`;
+  // Paused: a full-width bar, and every control of the action panel is disabled (renderAction).
+  if (els.paused) els.paused.hidden = !view.paused;
+  showReopened(els.status, view);
+  document.body.classList.toggle("is-paused", !!view.paused);
 
   const m = mode();
   renderStatus(m);
   renderQuestion(m);
   renderAction(m);
   tick();
+}
+
+/** "第 2 名", or "并列第 1 名" when teams share the score and nothing but seat order split them. */
+function rankText() {
+  const you = view.you || {};
+  if (!you.rank) return "";
+  const mine = tiedRanks(view.standings || []).get(me.team);
+  return mine && mine.tied ? t("play.rank.tied", { n: mine.rank }) : t("play.rankn", { n: mine ? mine.rank : you.rank });
+}
+
+/** The phone's words for a judgement: a timeout is "time's up", never "wrong". */
+function verdictText(judged) {
+  const delta = judged.delta ? signed(judged.delta) : "";
+  if (judged.correct) return t("play.correct", { delta });
+  return t(judged.by === "timeout" ? "play.timeout" : "play.wrong", { delta });
 }
 
 function renderStatus(m) {
@@ -303,7 +327,8 @@ function buildQuestion(m, q, judged) {
       }
       return [h("div.play-card.final",
         h("div.final-title", t("play.finished")),
-        you.rank ? h("div.final-rank", t("play.rankn", { n: you.rank })) : null),
+        view.ranking_sealed ? h("div.final-sealed", t("w.sealed")) : null,
+        you.rank ? h("div.final-rank", rankText()) : null),
       podium, standingsBox()];
     }
     case "between":
@@ -339,12 +364,14 @@ function buildQuestion(m, q, judged) {
   }
   if (m.name === "closed") {
     if (judged) {
-      nodes.push(h(`div.pq-result.${judged.correct ? "is-right" : "is-wrong"}`,
-        t(judged.correct ? "play.correct" : "play.wrong", { delta: judged.delta ? signed(judged.delta) : "" })));
+      nodes.push(h(`div.pq-result.${judged.correct ? "is-right" : judged.by === "timeout" ? "is-timeout" : "is-wrong"}`,
+        verdictText(judged)));
     } else if (view.question && view.question.outcome) {
       // Another team's result: say whose it was, so this phone never reads it as its own.
       const who = (view.question.answering || [])[0];
-      nodes.push(h("div.pq-result", who ? `${teamName(view, who)} · ` : "", label("outcome", view.question.outcome)));
+      const last = local.verdicts.get(q.id);
+      const outcome = last && last.by === "timeout" && !last.correct ? "timeout" : view.question.outcome;
+      nodes.push(h("div.pq-result", who ? `${teamName(view, who)} · ` : "", label("outcome", outcome)));
     }
     if (lq.revealed && lq.answerText) {
       nodes.push(h("div.pq-answer", h("strong", t("play.answer_was")), lq.answerText));
@@ -375,10 +402,15 @@ function renderAction(m) {
       break;
     default:
       key = JSON.stringify([lang, m.name, play && play.step, (view.you || {}).your_turn, passOffer(m),
-        play && play.answering]);
+        play && play.answering, m.q ? local.judged.get(m.q.id) || null : null]);
   }
-  keyed(els.action, key, () => buildAction(m));
-  els.action.className = `play-action mode-${m.name}`;
+  // A pause rebuilds the panel with every control disabled; the resume rebuilds it live again
+  // (an unsent draft is kept in local.drafts).
+  keyed(els.action, `${key}|${view.paused ? "paused" : "live"}`, () => buildAction(m));
+  if (view.paused) {
+    for (const control of els.action.querySelectorAll("button, input, textarea, select")) control.disabled = true;
+  }
+  els.action.className = `play-action mode-${m.name}${view.paused ? " is-paused" : ""}`;
   if (m.name === "race") paintBuzzer();
 }
 
@@ -435,8 +467,10 @@ function buildAction(m) {
       return [note(t("play.wait_prompt"), "is-turn"), passButton];
     case "submitted":
       return note(t("play.submitted"), "is-done");
-    case "answered":
-      return note(t("play.answered"), "is-done");
+    case "answered": {
+      const judged = local.judged.get(m.q.id);
+      return judged ? note(verdictText(judged), "is-done") : note(t("play.answered"), "is-done");
+    }
     case "judging":
       return note(t("play.judging"), "is-done");
     case "other": {
@@ -491,7 +525,13 @@ function buzzerState() {
   if (race && race.winner) {
     if (race.winner === team) return { s: "won" };
     const mine = (race.ranking || []).find((r) => r.team === team);
-    return { s: "lost", winner: race.winner, margin: mine ? mine.margin_ms : null };
+    // Decided a moment ago and this team has not pressed: a press now is still recorded with
+    // its margin (race.trailing_until, server ms), so the button stays live until then.
+    if (!mine && local.buzzedKey !== pressKey() && race.trailing_until != null
+        && clock.now() < race.trailing_until) {
+      return { s: "trail", winner: race.winner };
+    }
+    return { s: "lost", winner: race.winner, margin: mine ? mine.margin_ms : null, late: lateBy(race) };
   }
   if ((play.tried || []).includes(team)) return { s: "tried" };
   if (play.step === "closed") return { s: "closed" };
@@ -512,7 +552,21 @@ function buzzerState() {
   return { s: "wait" };
 }
 
-const PRESSABLE = new Set(["ready", "countdown", "armed"]);
+/**
+ * A press of this race that is not in its ranking (it came after the race was decided): how many
+ * ms after the winner's reaction it was on this device's clock; null when unknown, false when
+ * this team never pressed.
+ */
+function lateBy(race) {
+  const pressed = local.pressed;
+  if (!pressed || pressed.key !== pressKey()) return false;
+  const winner = (race.ranking || []).find((r) => r.team === race.winner);
+  if (!winner || winner.reaction_ms == null || local.armedLocal === null) return null;
+  const mine = pressed.ms - local.armedLocal;
+  return mine > winner.reaction_ms ? Math.round(mine - winner.reaction_ms) : null;
+}
+
+const PRESSABLE = new Set(["ready", "countdown", "armed", "trail"]);
 
 function paintBuzzer() {
   const button = document.getElementById("buzzer");
@@ -530,14 +584,23 @@ function paintBuzzer() {
     case "won":
       mainText = t("play.buzz.won.main"); subText = spokenRound() ? t("play.speak") : t("play.yourturn");
       break;
+    case "trail":
+      mainText = t("play.buzz.lost", { team: teamName(view, st.winner) }); subText = t("play.buzz.trail");
+      break;
     case "lost":
       mainText = t("play.buzz.lost", { team: teamName(view, st.winner) });
-      subText = st.margin !== null ? t("play.buzz.lost.by", { ms: st.margin }) : t("play.buzz.nobuzz");
+      if (st.margin !== null) subText = t("play.buzz.lost.by", { ms: st.margin });
+      else if (st.late === false) subText = t("play.buzz.notpressed");
+      else subText = st.late === null ? t("play.buzz.missed") : t("play.buzz.late", { ms: st.late });
       break;
     case "foul": mainText = t("play.foul", { delta: signed(-local.foulPenalty) }); break;
     case "locked": mainText = t("play.locked"); break;
     case "barred": mainText = t("play.barred"); break;
-    case "tried": mainText = t("play.tried"); break;
+    case "tried": {
+      const judged = local.judged.get(view.question.question.id);
+      mainText = judged ? verdictText(judged) : t("play.tried");
+      break;
+    }
     case "notin": mainText = t("play.notin"); break;
     case "paused": mainText = "‖"; subText = t("w.paused"); break;
     case "closed": mainText = t("play.closed"); break;
@@ -562,6 +625,7 @@ function onPress(event) {
   const key = pressKey();
   if (local.buzzedKey === key) return;
   local.buzzedKey = key;
+  local.pressed = { key, ms: pressed };
   const payload = { pressed_ms: pressed };
   if (local.raceKey && local.shownMs !== null) payload.shown_ms = local.shownMs;
   vibrate(st.s === "armed" ? 40 : [30, 30, 30]);
@@ -573,8 +637,8 @@ function onPress(event) {
       toast(errorText(ack));
       if (local.buzzedKey === key) local.buzzedKey = null;
       paintBuzzer();
-    } else if (ack.ignored && ack.ignored !== "already buzzed") {
-      toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+    } else if (ack.ignored && ack.ignored !== "already_buzzed") {
+      toast(ignoredText(ack.ignored), "info", 3000);
     }
   });
 }
@@ -596,7 +660,7 @@ function buildAnswer(q, key) {
 
 /** Send the answer once (a panel rebuilt while one is in flight cannot send another). */
 async function sendAnswer(key, response) {
-  if (local.busy) return false;
+  if (local.busy || (view && view.paused)) return false;
   local.busy = true;
   const ack = await conn.send("answer", { response });
   local.busy = false;
@@ -604,7 +668,7 @@ async function sendAnswer(key, response) {
     toast(errorText(ack));
     return false;
   }
-  if (ack.ignored) toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+  if (ack.ignored) toast(ignoredText(ack.ignored), "info", 3000);
   local.submitted.add(key);
   local.drafts.delete(key);
   vibrate(20);
@@ -616,7 +680,7 @@ async function doPass(kind) {
   if (kind !== "rapid" && !confirm(t("play.confirm_pass"))) return;
   const ack = await conn.send("pass", {});
   if (!ack.ok) toast(errorText(ack));
-  else if (ack.ignored) toast(t("play.ignored", { reason: ack.ignored }), "info", 3000);
+  else if (ack.ignored) toast(ignoredText(ack.ignored), "info", 3000);
 }
 
 async function chooseTier(points) {

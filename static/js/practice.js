@@ -294,8 +294,10 @@ function numberField(testid, key, value, min, max) {
   return { input, el: h("label.field.field-num", h("span", { "data-i18n": key }, t(key)), input) };
 }
 
-function difficultySelect(testid, value, difficulties) {
-  return h("select.diff-select", { "data-testid": testid },
+/** A select of difficulty stars; `end` ("low" or "high") names it for screen readers. */
+function difficultySelect(testid, value, difficulties, end) {
+  const key = `practice.difficulty.${end}`;
+  return h("select.diff-select", { "data-testid": testid, "aria-label": t(key), "data-i18n-aria-label": key },
     difficulties.map((d) => h("option", { value: String(d), selected: d === value }, "★".repeat(d))));
 }
 
@@ -304,8 +306,8 @@ function setupForm(mode) {
   const catalog = state.catalog;
   const chosen = { banks: new Set(), tags: new Set() };
   const difficulties = catalog.difficulties && catalog.difficulties.length ? catalog.difficulties : [1, 2, 3, 4, 5];
-  const low = difficultySelect(`${mode}-difficulty-low`, difficulties[0], difficulties);
-  const high = difficultySelect(`${mode}-difficulty-high`, difficulties[difficulties.length - 1], difficulties);
+  const low = difficultySelect(`${mode}-difficulty-low`, difficulties[0], difficulties, "low");
+  const high = difficultySelect(`${mode}-difficulty-high`, difficulties[difficulties.length - 1], difficulties, "high");
   const count = numberField(`${mode}-count`, "practice.count", mode === "exam" ? 20 : 10, 1, 100);
   const minutes = mode === "exam" ? numberField("exam-minutes", "exam.minutes", 20, 1, 180) : null;
   let minutesTouched = false;
@@ -548,7 +550,7 @@ function renderLeaderboard() {
         board.period, pick("period")),
       segmented([["person", t("daily.by.person"), "lb-person"], ["detachment", t("daily.by.detachment"), "lb-detachment"]],
         board.by, pick("by"))),
-    rows.length ? h("div.table-wrap", h("table.table.table-dense.lb-table", { "data-testid": "leaderboard" },
+    rows.length ? h("div.table-wrap", { tabindex: "0" }, h("table.table.table-dense.lb-table", { "data-testid": "leaderboard" },
       h("thead", h("tr", head.map((text, i) => h(i === 1 ? "th" : "th.num", text)))),
       h("tbody", rows.map((row) => h("tr", { class: mine(row) ? "is-me" : "", "data-testid": "leaderboard-row" },
         cells(row).map((cell, i) => h(i === 1 ? "td" : "td.num", cell)))))))

@@ -6,7 +6,7 @@ import {
 } from "./common.js";
 import { createStage } from "./stage.js";
 import { renderStandings, renderPodium } from "./standings.js";
-import { tieRuleText } from "./watchlib.js";
+import { tieRuleText, showReopened, showTiebreak } from "./watchlib.js";
 
 const data = pageData();
 const clock = new ServerClock();
@@ -16,6 +16,15 @@ const stage = createStage(document.getElementById("stage"), {
   clock, pause, sounds: true, lobby: { code: data.code, joinUrl: data.join_url },
 });
 document.getElementById("sound-slot").append(soundToggle());
+// Under the board: why no ranking shows after the end (until the podium), and what a tie-break
+// round decided. Made here so that the page's template stays as it is.
+const sealedNote = document.createElement("div");
+sealedNote.className = "sealed-note idle-big";
+sealedNote.hidden = true;
+const tiebreakBox = document.createElement("div");
+tiebreakBox.className = "tiebreak-note";
+tiebreakBox.hidden = true;
+document.getElementById("board").after(sealedNote, tiebreakBox);
 let view = null;
 
 function layout(v) {
@@ -42,6 +51,10 @@ function render(v, events) {
   if (mode === "podium") renderPodium(podium, v);
   if (mode === "board") renderStandings(board, v.standings, { bars: true, fouls: true, limit: 16 });
   else stage.render(v, events);
+  sealedNote.hidden = !v.ranking_sealed;
+  sealedNote.textContent = t("w.sealed");
+  showTiebreak(tiebreakBox, mode === "board" || mode === "podium" ? v : null);
+  showReopened(screenEl.querySelector(".scr-head"), v);
   renderStandings(document.getElementById("standings"), v.standings, {
     bars: true, fouls: true, limit: 12, compact: (v.standings || []).length > 8,
   });

@@ -118,7 +118,8 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
   const status = h("div.stage-status");
   const countdown = h("div.stage-countdown", { hidden: true });
   const flash = h("div.stage-flash", { "aria-live": "polite" });
-  const pausedOverlay = h("div.stage-paused", { hidden: true }, h("span", t("w.paused")));
+  const pausedOverlay = h("div.stage-paused", { hidden: true, role: "alert" },
+    h("span.stage-paused-title"), h("div.stage-paused-hint"));
   root.replaceChildren(h("div.stage-top", head, timer), body, race, status, countdown, flash, pausedOverlay);
 
   let view = null;
@@ -136,7 +137,8 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     if (play && judged.id !== play.question.id) judged = { id: play.question.id, list: [] };
     for (const ev of events || []) {
       if (ev.kind === "AnswerJudged" && play && ev.question_id === play.question.id) {
-        judged.list = judged.list.filter((j) => j.team !== ev.team).concat([{ team: ev.team, correct: ev.correct, delta: ev.delta }]);
+        judged.list = judged.list.filter((j) => j.team !== ev.team)
+          .concat([{ team: ev.team, correct: ev.correct, delta: ev.delta, by: ev.by }]);
       } else if (ev.kind === "JudgementUndone") {
         judged.list = judged.list.filter((j) => j.team !== ev.team);
       }
@@ -189,7 +191,11 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     keyed(status, JSON.stringify([lang, play && play.step, play && play.outcome, round && round.turn,
       play && play.passed_by, judged]), () => buildStatus(view));
 
+    // Paused: the whole stage says so, in the page's language.
     pausedOverlay.hidden = !view.paused;
+    root.classList.toggle("is-paused", !!view.paused);
+    pausedOverlay.firstChild.textContent = `‖ ${t("play.paused.title")}`;
+    pausedOverlay.lastChild.textContent = t("play.paused.hint");
     if (events) showFlashes(events);
     fit();
     tick();
@@ -197,7 +203,7 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
 
   /** Shrink the stage's content step by step until it fits (the question stays at 4vw+). */
   function fit() {
-    const levels = ["fit-1", "fit-2", "fit-3", "fit-4"];
+    const levels = ["fit-1", "fit-2", "fit-3", "fit-4", "fit-5", "fit-6"];
     root.classList.remove(...levels);
     for (const level of levels) {
       if (body.scrollHeight <= body.clientHeight + 2) break;
@@ -293,7 +299,8 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     const play = v.question;
     if (!play) return [];
     if (info) {
-      if (info.race.winner) return raceResultNodes(v, info.race, { compact });
+      // "X 抢到！" belongs to the answer that follows; once the question closes it is stale.
+      if (info.race.winner) return play.step === "closed" ? [] : raceResultNodes(v, info.race, { compact });
       if (info.open) {
         return h("div.race-open", { class: play.step === "collecting" ? "is-collecting" : "" },
           play.step === "collecting" ? t("race.collecting") : t("race.go"));
@@ -320,7 +327,10 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
         j.delta ? h("span.judged-delta", signed(j.delta)) : null)));
     }
     if (play && play.step === "closed" && play.outcome) {
-      return h(`div.status-line.outcome-${String(play.outcome).replace(/\s+/g, "-")}`, label("outcome", play.outcome));
+      // A wrong outcome whose last judgement was the clock is a timeout, not a wrong answer.
+      const last = judged.list[judged.list.length - 1];
+      const outcome = play.outcome === "wrong" && last && last.by === "timeout" ? "timeout" : play.outcome;
+      return h(`div.status-line.outcome-${String(outcome).replace(/\s+/g, "-")}`, label("outcome", outcome));
     }
     if (play && play.style !== "parallel" && (play.answering || []).length && ["reading", "answering", "judging"].includes(play.step)) {
       const who = play.answering.map((id) => teamName(v, id)).join("、");

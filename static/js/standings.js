@@ -5,6 +5,42 @@ import { h, fill, signed } from "./common.js";
 import { t, label } from "./i18n.js";
 
 /**
+ * The rank each team is shown with: teams on equal scores that only seat order separates are
+ * tied and share the better rank (并列第 1); a real tie rule (tie-break score, reached first,
+ * fewer fouls) keeps the engine's distinct ranks. Returns Map team -> {rank, tied}.
+ */
+export function tiedRanks(standings) {
+  const shown = new Map();
+  let previous = null;
+  for (const s of standings || []) {
+    if (previous && s.tie_broken_by === "seat order") {
+      const rank = shown.get(previous.team).rank;
+      shown.get(previous.team).tied = true;
+      shown.set(s.team, { rank, tied: true });
+    } else {
+      shown.set(s.team, { rank: s.rank, tied: false });
+    }
+    previous = s;
+  }
+  return shown;
+}
+
+/**
+ * The tie rule that put each team above the next one on an equal score, by team: the engine
+ * names the rule on the lower team (tie_broken_by), but the label belongs to the team it favoured.
+ */
+function tieWins(standings) {
+  const wins = new Map();
+  (standings || []).forEach((s, i) => {
+    const below = standings[i + 1];
+    if (below && below.tie_broken_by && below.tie_broken_by !== "seat order") {
+      wins.set(s.team, below.tie_broken_by);
+    }
+  });
+  return wins;
+}
+
+/**
  * Render view.standings into `container`, reusing one row per team so that a change of rank
  * slides the row from its old place to its new one (First, Last, Invert, Play).
  * options: {me: team id to highlight, limit: max rows (me always shown), bars: score bars,
@@ -17,6 +53,9 @@ export function renderStandings(container, standings, options = {}) {
   container.classList.toggle("standings-compact", !!options.compact);
 
   let list = standings || [];
+  const ranks = tiedRanks(list);
+  const wins = tieWins(list);
+  container.classList.toggle("has-ties", [...ranks.values()].some((r) => r.tied));
   if (options.limit && list.length > options.limit) {
     const top = list.slice(0, options.limit);
     const mine = list.find((s) => s.team === options.me);
@@ -42,12 +81,16 @@ export function renderStandings(container, standings, options = {}) {
       rows.set(s.team, row);
     }
     row.classList.toggle("is-me", s.team === options.me);
-    row.classList.toggle("is-first", s.rank === 1);
-    row.querySelector(".st-rank").textContent = String(s.rank);
+    row.classList.toggle("is-first", (ranks.get(s.team) || s).rank === 1);
+    const shown = ranks.get(s.team) || { rank: s.rank, tied: false };
+    const rankEl = row.querySelector(".st-rank");
+    rankEl.textContent = shown.tied ? t("w.tied", { n: shown.rank }) : String(shown.rank);
+    rankEl.classList.toggle("is-tied", shown.tied);
+    row.classList.toggle("is-tied", shown.tied);
     const name = row.querySelector(".st-name");
     name.textContent = s.name || s.team;
-    if (s.tie_broken_by && s.tie_broken_by !== "seat order") {
-      name.append(h("small.st-tie", label("tie", s.tie_broken_by)));
+    if (wins.has(s.team)) {
+      name.append(h("small.st-tie", { title: t("w.tie_rule") }, label("tie", wins.get(s.team))));
     }
     const bar = row.querySelector(".st-bar");
     bar.hidden = !options.bars;

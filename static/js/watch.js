@@ -3,7 +3,7 @@ import { t, label, onLangChange } from "./i18n.js";
 import { pageData, connectArena, ServerClock, PauseTracker, everyTick, errorText, roundLabel } from "./common.js";
 import { createStage } from "./stage.js";
 import { renderStandings, renderPodium } from "./standings.js";
-import { tieRuleText } from "./watchlib.js";
+import { tieRuleText, showReopened, showTiebreak } from "./watchlib.js";
 
 const data = pageData();
 const clock = new ServerClock();
@@ -12,6 +12,14 @@ const stage = createStage(document.getElementById("stage"), {
   clock, pause, compact: true,
   lobby: { code: data.code, joinUrl: `${location.origin}/join/${data.code}` },
 });
+// Below the standings: why none show after the end (until the podium), what a tie-break decided.
+const sealedNote = document.createElement("p");
+sealedNote.className = "sealed-note";
+sealedNote.hidden = true;
+const tiebreakBox = document.createElement("div");
+tiebreakBox.className = "tiebreak-note";
+tiebreakBox.hidden = true;
+document.getElementById("standings").after(sealedNote, tiebreakBox);
 let view = null;
 
 function render(v, events) {
@@ -25,6 +33,10 @@ function render(v, events) {
   document.getElementById("watch").classList.toggle("no-stage", !showStage);
   if (showStage) stage.render(v, events);
   renderStandings(document.getElementById("standings"), v.standings, { bars: true, fouls: true });
+  sealedNote.hidden = !v.ranking_sealed;
+  sealedNote.textContent = t("w.sealed");
+  showTiebreak(tiebreakBox, v.phase === "round" ? null : v);
+  showReopened(document.getElementById("watch-round"), v);
   document.getElementById("watch-frozen").hidden = !v.standings_frozen;
   document.getElementById("tie-rule").textContent = tieRuleText(v);
 }

@@ -15,14 +15,17 @@ from sqlalchemy.orm import Session
 
 from quiz.app.contests import ContestService, CreatedContest, NewContest
 from quiz.contests.templates import Template, TemplateError, read_template_file, shipped_templates
-from quiz.engine.errors import SelectionError
+from quiz.engine.errors import RuleSetError, SelectionError
 from quiz.engine.questions import Question
-from quiz.engine.rules import RuleSet, TeamSpec
+from quiz.engine.rules import RoundRules, RuleSet, ruleset_from_mapping
 from quiz.engine.selection import plan_contest
 from quiz.storage.bank_repo import current_version_ids, load_bank
 
 MAX_TITLE = 100
 MAX_TEAM_NAME = 40
+MIN_TEAMS, MAX_TEAMS = 2, 12
+# The round values the host's form may change; everything else stays the template's.
+ROUND_OVERRIDES = frozenset({"count", "answer_seconds", "buzz_window_seconds", "points"})
 
 
 class SetupError(ValueError):
@@ -46,39 +49,106 @@ def template_summaries() -> list[dict[str, Any]]:
     summaries: list[dict[str, Any]] = []
     for name in shipped_templates():
         try:
-            data = template_named(name).data
+            loaded = template_named(name)
         except SetupError as error:
-            summaries.append(
-                {"name": name, "label": name, "rounds": [], "teams": [], "error": str(error)}
-            )
+            broken = {"name": name, "label": name, "rounds": [], "teams": [], "team_list": []}
+            summaries.append({**broken, "round_values": [], "error": str(error)})
             continue
+        data, rules = loaded.data, loaded.rules
         summaries.append(
             {
                 "name": name,
                 "label": data.get("label", name),
                 "rounds": [r.get("name", r.get("kind")) for r in data.get("rounds", [])],
                 "teams": [t.get("name") for t in data.get("teams", [])],
+                "team_list": [{"id": team.id, "name": team.name} for team in rules.teams],
+                "round_values": [_round_values(round_rules) for round_rules in rules.rounds],
             }
         )
     return summaries
 
 
-def _renamed(template: Template, names: dict[str, str]) -> tuple[RuleSet, dict[str, Any]]:
-    """The template's rules and stored data with the host's team names put in."""
-    teams = tuple(
-        TeamSpec(team.id, names.get(team.id, team.name), team.players)
-        for team in template.rules.teams
-    )
-    data = {
-        **template.data,
-        "teams": [
-            {**entry, "name": names[entry["id"]]}
-            if isinstance(entry, dict) and entry.get("id") in names
-            else entry
-            for entry in template.data.get("teams", [])
-        ],
+def _round_values(round_rules: RoundRules) -> dict[str, Any]:
+    """A round's values the host's form may override, as the template (or its kind) sets them."""
+    return {
+        "name": round_rules.name,
+        "kind": round_rules.kind,
+        "count": round_rules.selection.count,
+        "answer_seconds": round_rules.answer_time_ms // 1000,
+        "buzz_window_seconds": round_rules.buzz_window_ms // 1000,
+        "points": round_rules.points,
     }
-    return replace(template.rules, teams=teams), data
+
+
+def _team_entries(teams: list[Any]) -> list[dict[str, Any]]:
+    """The host's teams in seat order: 2..12, each a name, ids from the order when absent."""
+    if not isinstance(teams, list) or not MIN_TEAMS <= len(teams) <= MAX_TEAMS:
+        raise SetupError(f"teams: expected a list of {MIN_TEAMS} to {MAX_TEAMS} teams")
+    entries: list[dict[str, Any]] = []
+    for index, team in enumerate(teams):
+        if not isinstance(team, dict) or set(team) - {"id", "name"}:
+            raise SetupError(f"teams/{index}: expected {{id?, name}}")
+        name = team.get("name")
+        if not isinstance(name, str) or not 1 <= len(name.strip()) <= MAX_TEAM_NAME:
+            raise SetupError(f"teams/{index}/name: needs 1 to {MAX_TEAM_NAME} characters")
+        # An absent id is made from the seat, so the same form gives the same ids every time.
+        entries.append({"id": team.get("id", f"team{index + 1}"), "name": name.strip()})
+    return entries
+
+
+def _round_overrides(rounds: list[Any], overrides: dict[str, Any]) -> list[Any]:
+    """The template's rounds with the host's per-round values put in, checked later by the core."""
+    rounds = [dict(entry) if isinstance(entry, dict) else entry for entry in rounds]
+    for key, values in overrides.items():
+        # JSON object keys are text: "1" is the round at index 1.
+        index = int(key) if isinstance(key, str) and key.isdigit() else -1
+        if not 0 <= index < len(rounds) or not isinstance(rounds[index], dict):
+            raise SetupError(f"rounds/{key}: the template has no round {key}")
+        if not isinstance(values, dict) or set(values) - ROUND_OVERRIDES:
+            raise SetupError(f"rounds/{key}: expected only {sorted(ROUND_OVERRIDES)}")
+        entry = rounds[index]
+        for name, value in values.items():
+            if name == "count":
+                entry["questions"] = {**(entry.get("questions") or {}), "count": value}
+            else:
+                entry[name] = value
+    return rounds
+
+
+def _overridden(
+    template: Template,
+    names: dict[str, str],
+    teams: list[Any] | None,
+    rounds: dict[str, Any] | None,
+) -> tuple[RuleSet, dict[str, Any]]:
+    """The template's plain data with the host's teams, names and round values put in, and the
+    rules the core builds from it: a bad value is refused with the core's message and path."""
+    data = dict(template.data)
+    if teams is not None:
+        data["teams"] = _team_entries(teams)
+    data["teams"] = [
+        {**entry, "name": names[entry["id"]]}
+        if isinstance(entry, dict) and entry.get("id") in names
+        else entry
+        for entry in data.get("teams", [])
+    ]
+    if rounds:
+        data["rounds"] = _round_overrides(data.get("rounds", []), rounds)
+    team_names = [entry.get("name", entry.get("id")) for entry in data["teams"]]
+    if len(set(team_names)) != len(team_names):
+        raise SetupError("teams: two teams have the same name")
+    try:
+        rules = ruleset_from_mapping(data)
+    except RuleSetError as error:
+        raise SetupError(f"{_request_path(error.path)}: {error.message}") from error
+    return rules, data
+
+
+def _request_path(path: tuple[str | int, ...]) -> str:
+    """The core's path in the request's terms: a round's questions/count is its `count`."""
+    if len(path) == 4 and path[0] == "rounds" and path[2:] == ("questions", "count"):
+        path = (path[0], path[1], "count")
+    return "/".join(str(part) for part in path)
 
 
 def _pool(
@@ -112,9 +182,12 @@ def build_contest(
     reviewed_only: bool = True,
     seed: int | None = None,
     team_names: dict[str, str] | None = None,
+    teams: list[Any] | None = None,
+    rounds: dict[str, Any] | None = None,
     purpose: str = "contest",
 ) -> CreatedContest:
-    """Plan a contest's questions from the banks and create it through the contest service."""
+    """Plan a contest's questions from the banks and create it through the contest service;
+    `teams` replaces the template's teams and `rounds` overrides values of rounds by index."""
     title = title.strip()
     if not 1 <= len(title) <= MAX_TITLE:
         raise SetupError("the title needs 1 to 100 characters")
@@ -125,7 +198,7 @@ def build_contest(
         for key, value in (team_names or {}).items()
         if isinstance(value, str) and value.strip()
     }
-    rules, data = _renamed(template_named(template), names)
+    rules, data = _overridden(template_named(template), names, teams, rounds)
     seed = secrets.randbelow(2**31) if seed is None else seed
     with contests.sessions() as session:
         pool, versions = _pool(session, bank_ids, reviewed_only)

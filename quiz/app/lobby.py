@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from quiz.app.contests import ContestService
 from quiz.app.errors import Refused
 from quiz.storage.contest_repo import (
@@ -13,12 +15,17 @@ from quiz.storage.contest_repo import (
     add_player,
     contest_by_code,
     list_contests,
+    move_player,
+    name_taken,
+    player_of,
     seat_by_token,
     team_members,
 )
-from quiz.storage.models import ContestRow
+from quiz.storage.models import ContestRow, PlayerRow
 
 MAX_NAME = 20
+# Before the first StartRound: the phases in which members may still be removed or moved.
+LOBBY_PHASES = ("blank", "lobby")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,5 +108,48 @@ def join(contests: ContestService, code: str, team: str, name: str) -> dict[str,
         assert live is not None
         if team not in live.state.totals:
             raise Refused("bad_payload", "choose one of the contest's teams")
+        if name_taken(session, contest.id, team, name):
+            raise Refused("name_taken", f"the team already has a member named {name!r}")
         seat, token = add_player(session, contest, team, name)
     return {"seat": token, "team": seat.team, "team_name": seat.team_name, "contest": seat.code}
+
+
+def remove_member(contests: ContestService, code: str, player: str) -> str:
+    """Unseat a member before the first round; its seat token stops working. Returns its team."""
+    with contests.sessions.begin() as session:
+        _, (row, team) = _lobby_member(contests, session, code, player)
+        session.delete(row)
+    return team
+
+
+def move_member(contests: ContestService, code: str, player: str, team: str) -> str:
+    """Seat a member on another team before the first round, unless a member there has its name;
+    the member keeps its token. Returns the team it left."""
+    with contests.sessions.begin() as session:
+        contest, (row, old_team) = _lobby_member(contests, session, code, player)
+        live = contests.live(contest.code)
+        assert live is not None
+        if team not in live.state.totals:
+            raise Refused("bad_payload", "choose one of the contest's teams")
+        if team != old_team and name_taken(session, contest.id, team, row.name):
+            raise Refused("name_taken", f"that team already has a member named {row.name!r}")
+        move_player(session, contest.id, row, team)
+    return old_team
+
+
+def _lobby_member(
+    contests: ContestService, session: Session, code: str, player: str
+) -> tuple[ContestRow, tuple[PlayerRow, str]]:
+    """The contest and the member a lobby change is about; members change only before the
+    first round, because from then on the command log names them."""
+    contest = contest_by_code(session, code)
+    if contest is None:
+        raise Refused("unknown_contest", f"no contest with code {code!r}")
+    live = contests.live(contest.code)
+    assert live is not None
+    if live.state.phase not in LOBBY_PHASES:
+        raise Refused("lobby_closed", "members can only be changed before the first round")
+    found = player_of(session, contest.id, player)
+    if found is None:
+        raise Refused("unknown_member", f"no member {player!r} in this contest")
+    return contest, found

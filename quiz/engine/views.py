@@ -284,6 +284,9 @@ def _round_view(
         "answer_input": rules.answer_input,
         "allow_pass": rules.allow_pass,
         "require_prompt": rules.require_prompt,
+        # A phone says before arming what an early press costs, and shows the lockout after one.
+        "early_press": rules.early_press,
+        "early_lockout_ms": rules.early_lockout_ms,
     }
     if round_state.kind == "risk":
         on_turn = round_state.turn < len(round_state.order)

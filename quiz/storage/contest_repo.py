@@ -174,6 +174,36 @@ def team_members(session: Session, contest_id: int) -> dict[str, list[dict[str, 
     return members
 
 
+def name_taken(session: Session, contest_id: int, team: str, name: str) -> bool:
+    """Whether a team of the contest already has a member of this name (case ignored)."""
+    names = session.scalars(
+        select(PlayerRow.name)
+        .join(TeamRow, TeamRow.id == PlayerRow.team_id)
+        .where(TeamRow.contest_id == contest_id, TeamRow.key == team)
+    )
+    return name.casefold() in {existing.casefold() for existing in names}
+
+
+def player_of(session: Session, contest_id: int, player: str) -> tuple[PlayerRow, str] | None:
+    """A member of the contest by its player id (``m<row id>``) with its team's id, or None."""
+    row_id = player[1:] if player.startswith("m") else ""
+    if not row_id.isdigit():
+        return None
+    found = session.execute(
+        select(PlayerRow, TeamRow.key)
+        .join(TeamRow, TeamRow.id == PlayerRow.team_id)
+        .where(TeamRow.contest_id == contest_id, PlayerRow.id == int(row_id))
+    ).one_or_none()
+    return None if found is None else (found[0], found[1])
+
+
+def move_player(session: Session, contest_id: int, player: PlayerRow, team: str) -> None:
+    """Seat a member on another team of the same contest (its token stays the same)."""
+    player.team_id = session.scalars(
+        select(TeamRow.id).where(TeamRow.contest_id == contest_id, TeamRow.key == team)
+    ).one()
+
+
 def player_id_of(row_id: int) -> str:
     """The player id a seated member's commands carry in the contest core."""
     return f"m{row_id}"

@@ -6,14 +6,15 @@ refusal becomes ``{"error": {"code", "message"}}`` with the status :data:`http.S
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from quiz.app.banks import import_bank
 from quiz.app.contest_setup import SetupError, build_contest, template_summaries
 from quiz.app.errors import Refused
-from quiz.app.lobby import join, teams_of
+from quiz.app.lobby import contest_info, join, move_member, remove_member, teams_of
 from quiz.banks.formats import FileReport, read_bank
 from quiz.banks.model import question_to_dict
 from quiz.web.http import Answer, api_error, host_only, is_host, json_body, services
@@ -30,10 +31,43 @@ def refused(failure: Refused) -> Answer:
 
 @api.get("/api/contests/<code>")
 def contest(code: str) -> Response | Answer:
-    found = teams_of(services().contests, code, member_names=is_host())
-    if found is None:
+    info = contest_info(services().contests, code)
+    if info is None:
         return api_error("unknown_contest", f"no contest with code {code!r}", 404)
+    # The projector's lobby screen shows who has joined: its key lets it read the names too.
+    screen = hmac.compare_digest(request.args.get("key", ""), info.screen_key)
+    found = teams_of(services().contests, code, member_names=is_host() or screen)
+    assert found is not None
     return jsonify(found)
+
+
+@api.delete("/api/contests/<code>/members/<player>")
+@host_only
+def remove_contest_member(code: str, player: str) -> Response:
+    team = remove_member(services().contests, code, player)
+    _close_seat(code, player, {"code": "seat_removed", "message": "the host removed this seat"})
+    return jsonify({"ok": True, "player": player, "team": team})
+
+
+@api.post("/api/contests/<code>/members/<player>/move")
+@host_only
+def move_contest_member(code: str, player: str) -> Response:
+    team = json_body(("team",), MAX_BODY, "bad_payload").get("team")
+    if not isinstance(team, str):
+        raise Refused("bad_payload", "'team' must be a team id")
+    moved_from = move_member(services().contests, code, player, team)
+    if moved_from != team:
+        notice = {"code": "seat_moved", "message": f"the host moved this seat to {team!r}"}
+        _close_seat(code, player, {**notice, "team": team})
+    return jsonify({"ok": True, "player": player, "from": moved_from, "team": team})
+
+
+def _close_seat(code: str, player: str, notice: dict[str, Any]) -> None:
+    """Disconnect the seat's devices (none in an app served without Socket.IO)."""
+    hub = current_app.extensions.get("leitai.hub")
+    info = contest_info(services().contests, code)
+    if hub is not None and info is not None:
+        hub.close_seat(info.code, player, notice)
 
 
 @api.post("/api/join")
@@ -49,7 +83,7 @@ def join_contest() -> Response:
 @host_only
 def create_contest() -> Response | Answer:
     body = json_body(
-        ("title", "template", "banks", "seed", "team_names", "reviewed_only"),
+        ("title", "template", "banks", "seed", "team_names", "teams", "rounds", "reviewed_only"),
         MAX_BODY,
         "bad_payload",
     )
@@ -58,6 +92,9 @@ def create_contest() -> Response | Answer:
         return api_error("bad_payload", "'banks' must be a list of bank ids")
     if not isinstance(names, dict) or (seed is not None and not isinstance(seed, int)):
         return api_error("bad_payload", "'team_names' must map team ids to names; seed a number")
+    teams, rounds = body.get("teams"), body.get("rounds")
+    if not (teams is None or isinstance(teams, list)) or not isinstance(rounds or {}, dict):
+        return api_error("bad_payload", "'teams' must be a list of teams; 'rounds' an object")
     try:
         created = build_contest(
             services().contests,
@@ -67,6 +104,8 @@ def create_contest() -> Response | Answer:
             reviewed_only=body.get("reviewed_only", True) is not False,
             seed=seed,
             team_names=names,
+            teams=teams,
+            rounds=rounds,
         )
     except SetupError as error:
         return api_error("bad_payload", str(error))

@@ -22,6 +22,8 @@ STATUS = {
     "bad_login": 401,
     "not_found": 404,
     "unknown_contest": 404,
+    "unknown_member": 404,
+    "lobby_closed": 409,
     "not_served": 409,
     "already_answered": 409,
     "finished": 409,

@@ -127,6 +127,14 @@ class Hub:
             }
             self.socketio.emit("update", payload, to=f"{live.code}/{role}")
 
+    def close_seat(self, code: str, player: str, notice: dict[str, Any]) -> None:
+        """Send each device of a seat the host removed or moved a `notice`, then disconnect it:
+        a removed seat's reconnect is refused, a moved one's comes back on its new team."""
+        for sid, client in list(self.clients.items()):
+            if client.code == code and client.player == player:
+                self.socketio.emit("notice", notice, to=sid)
+                self.socketio.server.disconnect(sid)
+
     def snapshot(self, client: Client) -> dict[str, Any]:
         """A connecting client's full picture of its role."""
         current = self.service.snapshot_of(client.code)

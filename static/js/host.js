@@ -98,6 +98,51 @@ function button(name, text, onClick, { key = null, cls = "" } = {}) {
   return el;
 }
 
+/** Members change only before the first round (the server says so too: lobby_closed). */
+function inLobby(v) {
+  return !!v && (v.phase === "blank" || v.phase === "lobby");
+}
+
+/** The first round with a team nobody joined is a mistake more often than not: ask first. */
+function startRound() {
+  const empty = inLobby(view)
+    ? (view.teams || []).filter((team) => {
+      const m = members.get(team.id);
+      return (Array.isArray(m) ? m.length : m) === 0;
+    })
+    : [];
+  if (empty.length && !confirm(t("host.confirm.empty_teams", { teams: empty.map((team) => team.name).join("、") }))) return;
+  command("StartRound");
+}
+
+/** 移除 / 移到…: a lobby change through the HTTP API, then the members list again. */
+async function changeMember(player, team) {
+  const url = `/api/contests/${encodeURIComponent(data.code)}/members/${encodeURIComponent(player)}`;
+  try {
+    const response = team
+      ? await fetch(`${url}/move`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ team }) })
+      : await fetch(url, { method: "DELETE" });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) toast(errorText(body.error || { code: "internal" }));
+  } catch (error) {
+    toast(errorText({ code: "network", message: String(error) }));
+  }
+  loadMembers();
+}
+
+function memberItem(v, team, member) {
+  const others = (v.teams || []).filter((other) => other.id !== team.id);
+  return h("li.lobby-member",
+    h("span.member-name", member.name),
+    h("button.btn.btn-sm", { type: "button", onclick: () => {
+      if (confirm(t("host.member.remove.confirm", { name: member.name }))) changeMember(member.id);
+    } }, t("host.member.remove")),
+    h("select.btn-sm", { "aria-label": t("host.member.move.aria", { name: member.name }),
+      onchange: (event) => { if (event.target.value) changeMember(member.id, event.target.value); } },
+    h("option", { value: "" }, t("host.member.move")),
+    others.map((other) => h("option", { value: other.id }, other.name))));
+}
+
 function confirmThen(name, fn) {
   return () => { if (confirm(t(`host.confirm.${name}`))) fn(); };
 }
@@ -153,7 +198,7 @@ function buildControls() {
   box.replaceChildren(
     h("h3", t("host.commands")),
     h("div.cmd-group.cmd-flow",
-      button("StartRound", t("host.cmd.StartRound"), () => command("StartRound"), { cls: "btn-primary" }),
+      button("StartRound", t("host.cmd.StartRound"), startRound, { cls: "btn-primary" }),
       button("OpenQuestion", t("host.cmd.OpenQuestion"), openQuestion, { key: "N", cls: "btn-primary" }),
       h("select#open-team.cmd-select", { title: t("w.team"), "aria-label": t("w.team") }),
       button("PromptAnswer", t("host.cmd.PromptAnswer"), () => command("PromptAnswer"), { key: "Enter" }),
@@ -493,13 +538,15 @@ async function loadMembers() {
     const body = await response.json();
     members = new Map((body.teams || []).map((team) => [team.id, team.member_names || team.members]));
     playerNames = new Map((body.teams || []).flatMap((team) => (team.member_names || []).map((m) => [m.id, m.name])));
-    if (view) renderTeams(view, true);
+    // Not forced: the list's key holds the members, and a forced redraw every 3 s would close
+    // a 移到… menu the host has open.
+    if (view) renderTeams(view);
   } catch { /* retried later */ }
 }
 
 function renderTeams(v, force = false) {
   const box = $("hc-teams");
-  const key = JSON.stringify([document.documentElement.lang, v.teams, [...members], v.clocks, (v.round || {}).barred]);
+  const key = JSON.stringify([document.documentElement.lang, v.teams, [...members], v.clocks, (v.round || {}).barred, inLobby(v)]);
   if (!force && box.dataset.key === key) return;
   box.dataset.key = key;
   box.replaceChildren(h("h3", t("host.teams")), h("ul.team-list", (v.teams || []).map((team) => {
@@ -511,7 +558,8 @@ function renderTeams(v, force = false) {
       h("div.team-line", h("strong", team.name), h("code.muted", team.id),
         count !== null ? h(`span.member-count${count ? "" : ".is-zero"}`, t("w.members", { n: count })) : null,
         c ? h("span.muted.small.mono", `rtt ${Math.round(c.rtt_ms)} ms`) : null),
-      list && list.length ? h("div.member-names.small", list.map((x) => (typeof x === "string" ? x : x.name || "")).join("、")) : null);
+      list && list.length && inLobby(v) ? h("ul.lobby-members.small", list.map((member) => memberItem(v, team, member))) : null,
+      list && list.length && !inLobby(v) ? h("div.member-names.small", list.map((x) => (typeof x === "string" ? x : x.name || "")).join("、")) : null);
   })));
 }
 

@@ -108,7 +108,8 @@ teamForm.addEventListener("submit", async (event) => {
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok || !body.seat) {
-      show(joinError, errorText(body.error || { code: "internal" }));
+      const error = body.error || { code: "internal" };
+      show(joinError, error.code === "name_taken" ? t("join.name_taken") : errorText(error));
       return;
     }
     const code = typeof body.contest === "string" ? body.contest

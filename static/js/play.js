@@ -44,6 +44,7 @@ const local = {
   buzzedKey: null,
   foulUntil: 0,
   foulPenalty: 0,
+  earlyUntil: 0,
   drafts: new Map(),
   submitted: new Set(),
   judged: new Map(),
@@ -73,6 +74,18 @@ if (!seat) {
     },
     onUpdate(msg) {
       accept(msg.view, msg.events, msg.server_ms);
+    },
+    onNotice(notice) {
+      // The host removed this seat (its token is dead) or moved it (it reconnects by itself).
+      if (notice && notice.code === "seat_removed") {
+        conn.close();
+        storage.del("leitai.seat");
+        showNoSeat(t("play.seat_removed"), storage.get("leitai.contest"));
+      } else if (notice && notice.code === "seat_moved") {
+        storage.del("leitai.team_name");
+        els.team.textContent = "";
+        toast(t("play.seat_moved"), "info", 10000);
+      } else if (notice) toast(notice.message || notice.code, "info");
     },
     onRefused(error) {
       if (error.code === "unauthorized" || error.code === "unknown_contest") {
@@ -496,7 +509,7 @@ function buildAction(m) {
 
 function buildBuzzer() {
   const button = h("button.buzzer#buzzer", { type: "button", "aria-live": "polite" },
-    h("span.bz-main"), h("span.bz-sub"));
+    lockIcon(), h("span.bz-main"), h("span.bz-sub"));
   const phoneSwitch = onPhoneSwitch();
   if (phoneSwitch) phoneSwitch.id = "on-phone";
   button.addEventListener("pointerdown", onPress);
@@ -505,6 +518,35 @@ function buildBuzzer() {
   });
   button.addEventListener("contextmenu", (e) => e.preventDefault());
   return phoneSwitch ? [button, phoneSwitch] : button;
+}
+
+/** A padlock, shown (by CSS) while a press cannot buzz: before arming and in an early lockout. */
+function lockIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("class", "bz-lock");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const shackle = document.createElementNS(ns, "path");
+  shackle.setAttribute("d", "M7 11V8a5 5 0 0 1 10 0v3");
+  shackle.setAttribute("fill", "none");
+  shackle.setAttribute("stroke", "currentColor");
+  shackle.setAttribute("stroke-width", "2.2");
+  const body = document.createElementNS(ns, "rect");
+  body.setAttribute("x", "4.5");
+  body.setAttribute("y", "11");
+  body.setAttribute("width", "15");
+  body.setAttribute("height", "10");
+  body.setAttribute("rx", "2");
+  body.setAttribute("fill", "currentColor");
+  svg.append(shackle, body);
+  return svg;
+}
+
+/** What an early press costs in this round, as the line under 等待开始抢答 (rule early_press). */
+function earlyRuleText() {
+  const rule = view.round && view.round.early_press;
+  return rule ? t(`play.buzz.early_rule.${rule}`) : "";
 }
 
 function pressKey() {
@@ -536,6 +578,10 @@ function buzzerState() {
   if ((play.tried || []).includes(team)) return { s: "tried" };
   if (play.step === "closed") return { s: "closed" };
   if (view.paused) return { s: "paused" };
+  // After an early press the server ignores this team's presses for early_lockout_ms (rule
+  // lockout): the buzzer says so and counts down instead of looking ready.
+  const early = local.earlyUntil - Date.now();
+  if (early > 0 && ["reading", "armed", "collecting"].includes(play.step)) return { s: "early", ms: early };
   if (play.step === "reading") {
     return local.buzzedKey === pressKey() ? { s: "sent" } : { s: "ready" };
   }
@@ -567,6 +613,8 @@ function lateBy(race) {
 }
 
 const PRESSABLE = new Set(["ready", "countdown", "armed", "trail"]);
+// The states in which a press can win or place in the race.
+const LIVE = new Set(["armed", "trail"]);
 
 function paintBuzzer() {
   const button = document.getElementById("buzzer");
@@ -577,8 +625,15 @@ function paintBuzzer() {
   let mainText = "";
   let subText = "";
   switch (st.s) {
-    case "ready": mainText = t("play.buzz.ready"); subText = t("play.buzz.ready.hint"); break;
-    case "countdown": mainText = String(st.n); subText = t("play.buzz.countdown"); break;
+    case "ready": mainText = t("play.buzz.waiting"); subText = earlyRuleText(); break;
+    case "countdown":
+      mainText = String(st.n);
+      subText = view.round && view.round.early_press === "foul" ? earlyRuleText() : t("play.buzz.countdown");
+      break;
+    case "early":
+      mainText = t("play.buzz.early");
+      subText = t("play.buzz.early.left", { s: (st.ms / 1000).toFixed(1) });
+      break;
     case "armed": mainText = t("play.buzz.go"); break;
     case "sent": mainText = t("play.buzz"); subText = t("play.buzz.sent"); break;
     case "won":
@@ -606,11 +661,17 @@ function paintBuzzer() {
     case "closed": mainText = t("play.closed"); break;
     default: mainText = t("race.waiting");
   }
-  const cls = `buzzer bz-${st.s}`;
+  // In a foul round the warning under a buzzer that is not armed yet stands out (red).
+  const warns = ["ready", "countdown"].includes(st.s) && view.round && view.round.early_press === "foul";
+  const cls = `buzzer bz-${st.s}${warns ? " warns-foul" : ""}`;
   if (button.className !== cls) button.className = cls;
   if (main.textContent !== mainText) main.textContent = mainText;
   if (sub.textContent !== subText) sub.textContent = subText;
-  button.setAttribute("aria-disabled", PRESSABLE.has(st.s) ? "false" : "true");
+  // Before arming a press is still sent (the round's early_press rule is the server's), but it
+  // cannot buzz: the button says it is disabled until the buzzers arm.
+  button.setAttribute("aria-disabled", LIVE.has(st.s) ? "false" : "true");
+  if (st.s === "early") button.dataset.reason = "buzzers_not_armed";
+  else delete button.dataset.reason;
   const phoneSwitch = document.getElementById("on-phone");
   if (phoneSwitch) phoneSwitch.hidden = !(st.s === "won" && view.question.step === "answering" && spokenRound());
 }
@@ -637,10 +698,30 @@ function onPress(event) {
       toast(errorText(ack));
       if (local.buzzedKey === key) local.buzzedKey = null;
       paintBuzzer();
+    } else if (ack.ignored === "buzzers_not_armed" || ack.ignored === "early_lockout") {
+      earlyPress(key, ack.ignored, pressed);
     } else if (ack.ignored && ack.ignored !== "already_buzzed") {
       toast(ignoredText(ack.ignored), "info", 3000);
     }
   });
+}
+
+/**
+ * A press before the buzzers armed did not count: the buzzer may be pressed again, at once or,
+ * when the round's early_press is lockout, after early_lockout_ms from the press (counted on
+ * this device's clock, shown on the buzzer); otherwise the reason is shown as a toast.
+ */
+function earlyPress(key, reason, pressedMs) {
+  if (local.buzzedKey === key) local.buzzedKey = null;
+  const round = view && view.round;
+  const lockMs = round && round.early_press === "lockout" ? round.early_lockout_ms || 0 : 0;
+  if (reason === "buzzers_not_armed" && lockMs > 0) {
+    local.earlyUntil = pressedMs + lockMs;
+    vibrate(120);
+  } else {
+    toast(ignoredText(reason), "info", 3000);
+  }
+  paintBuzzer();
 }
 
 // Answers ---------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ const data = pageData();
 const clock = new ServerClock();
 const pause = new PauseTracker();
 const screenEl = document.getElementById("screen");
+// Who has joined, by team: read with the screen's key (GET /api/contests/<code>?key=...).
+let members = null;
 const stage = createStage(document.getElementById("stage"), {
-  clock, pause, sounds: true, lobby: { code: data.code, joinUrl: data.join_url },
+  clock, pause, sounds: true, lobby: { code: data.code, joinUrl: data.join_url, members: () => members },
 });
 document.getElementById("sound-slot").append(soundToggle());
 // Under the board: why no ranking shows after the end (until the podium), and what a tie-break
@@ -79,6 +81,21 @@ connectArena({
     box.hidden = false;
   },
 });
+
+/** Before the first round, the lobby lists who has joined: asked again every 3 s. */
+async function loadMembers() {
+  if (view && view.phase !== "lobby" && view.phase !== "blank") return;
+  try {
+    const url = `/api/contests/${encodeURIComponent(data.code)}?key=${encodeURIComponent(data.key)}`;
+    const response = await fetch(url);
+    if (!response.ok) return;
+    const body = await response.json();
+    members = new Map((body.teams || []).map((team) => [team.id, (team.member_names || []).map((m) => m.name)]));
+    if (view) render(view, null);
+  } catch { /* asked again in 3 s */ }
+}
+loadMembers();
+setInterval(loadMembers, 3000);
 
 everyTick(() => stage.tick());
 onLangChange(() => { if (view) render(view, null); });

@@ -104,9 +104,18 @@ function optionList(lq, { highlight = [], classPrefix = "opt" } = {}) {
   return grid;
 }
 
+/** A team in the lobby, with who has joined it when the page knows (the projector does). */
+function lobbyTeam(team, members) {
+  const names = members ? members.get(team.id) : null;
+  if (!names) return h("span.lobby-team", team.name);
+  return h("div.lobby-team.with-members", { dataset: { team: team.id } },
+    h("strong.lobby-team-name", `${team.name} (${names.length})`),
+    h(`span.lobby-names${names.length ? "" : ".is-empty"}`, names.length ? names.join("、") : t("screen.nobody_yet")));
+}
+
 /**
- * Build a stage in `root`. options: {clock, pause, sounds: bool, lobby: {code, joinUrl, qr},
- * role}. Returns {render(view, events), tick()}.
+ * Build a stage in `root`. options: {clock, pause, sounds: bool, lobby: {code, joinUrl, qr,
+ * members?: () => Map(team id -> [names])}, role}. Returns {render(view, events), tick()}.
  */
 export function createStage(root, { clock, pause, sounds = false, lobby = null, compact = false } = {}) {
   root.classList.add("stage");
@@ -178,7 +187,7 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     const rapid = round && round.rapid;
     const bodyKey = JSON.stringify([lang, view.phase, play && play.question.id, play && play.question.revealed,
       play && play.question.answer_indices, rapid, round && round.arena, round && round.tiers,
-      round && round.turn, view.podium, lobby && view.teams]);
+      round && round.turn, view.podium, lobby && view.teams, lobby && lobby.members && [...lobby.members()]]);
     keyed(body, bodyKey, () => buildBody(view));
 
     // Race strip / who answers.
@@ -223,7 +232,7 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
           h("div.lobby-code", lobby.code),
           h("div.lobby-url", lobby.joinUrl || ""),
           isLoopbackUrl(lobby.joinUrl) ? h("div.lobby-warn", t("host.loopback")) : null,
-          h("div.lobby-teams", (v.teams || []).map((team) => h("span.lobby-team", team.name)))));
+          h("div.lobby-teams", (v.teams || []).map((team) => lobbyTeam(team, lobby.members && lobby.members())))));
     }
     if (v.phase === "lobby" || v.phase === "blank") {
       return h("div.stage-idle", h("div.idle-big", t("screen.waiting")));

@@ -170,33 +170,43 @@ function popDelta(row, delta) {
 
 /**
  * The final podium: view.podium is the ranking (team ids) revealed by RevealPodium.
- * Places 2, 1, 3 stand on blocks and rise one after another; the rest are listed below.
+ * Places 2, 1, 3 stand on blocks and rise one after another; the rest are listed below. Teams
+ * tied in the standings (tiedRanks) share the better place: its block height, its number and 并列.
  */
 export function renderPodium(container, view) {
-  const key = JSON.stringify(view.podium);
+  const places = view.podium || [];
+  const ranks = tiedRanks(view.standings || []);
+  const shown = (id, index) => ranks.get(id) || { rank: index + 1, tied: false };
+  const key = JSON.stringify([document.documentElement.lang, places, places.map((id, i) => shown(id, i))]);
   if (container.dataset.podium === key) return;
   container.dataset.podium = key;
   const byTeam = new Map((view.standings || []).map((s) => [s.team, s]));
   const name = (id) => (view.teams || []).find((x) => x.id === id)?.name || id;
-  const places = view.podium || [];
-  const block = (id, place) => {
+  const block = (index) => {
+    const id = places[index];
     if (!id) return h("div.podium-slot.empty");
     const s = byTeam.get(id);
-    return h(`div.podium-slot.place-${place}`,
+    const { rank, tied } = shown(id, index);
+    return h(`div.podium-slot.place-${Math.min(rank, 3)}`, { dataset: { index: String(index) } },
       h("div.podium-name", name(id)),
+      tied ? h("div.podium-tied", t("w.tied", { n: rank })) : null,
       h("div.podium-score", s ? String(s.score) : ""),
-      h("div.podium-block", h("span.podium-place", String(place))));
+      h("div.podium-block", h("span.podium-place", String(rank))));
   };
   const stage = h("div.podium-stage", { class: places.length < 3 ? `podium-${places.length}` : "" },
-    places.length > 1 ? block(places[1], 2) : null, block(places[0], 1), places.length > 2 ? block(places[2], 3) : null);
-  const rest = places.slice(3).map((id, i) =>
-    h("li", h("span.rest-place", t("screen.place", { n: i + 4 })), h("span.rest-name", name(id)),
-      h("span.rest-score", byTeam.get(id) ? String(byTeam.get(id).score) : "")));
+    places.length > 1 ? block(1) : null, block(0), places.length > 2 ? block(2) : null);
+  const rest = places.slice(3).map((id, i) => {
+    const { rank, tied } = shown(id, i + 3);
+    return h("li",
+      h("span.rest-place", tied ? t("w.tied", { n: rank }) : t("screen.place", { n: rank })),
+      h("span.rest-name", name(id)),
+      h("span.rest-score", byTeam.get(id) ? String(byTeam.get(id).score) : ""));
+  });
   fill(container, h("h2.podium-title", t("screen.podium")), stage,
     rest.length ? h("ol.podium-rest", rest) : null);
-  const order = [3, 2, 1];
-  order.forEach((place, i) => {
-    const slot = stage.querySelector(`.place-${place}`);
+  // Third, second, first rise in turn (by podium position, whatever place a tie shows).
+  [2, 1, 0].forEach((index, i) => {
+    const slot = stage.querySelector(`[data-index="${index}"]`);
     if (!slot) return;
     slot.animate([{ opacity: 0, transform: "translateY(40%)" }, { opacity: 1, transform: "none" }],
       { duration: 900, delay: 600 + i * 1100, easing: "cubic-bezier(.2,.8,.2,1)", fill: "backwards" });

@@ -39,6 +39,24 @@ function render(v, events) {
   showReopened(document.getElementById("watch-round"), v);
   document.getElementById("watch-frozen").hidden = !v.standings_frozen;
   document.getElementById("tie-rule").textContent = tieRuleText(v);
+  fitBoard();
+}
+
+/**
+ * On a TV (where the board does not scroll, CSS overflow hidden) every row must show: the board's
+ * type shrinks in 5% steps (--fit, down to 40%) until its content fits its height. Heights are
+ * read from the layout (offsetTop/offsetHeight), not from rows sliding in by transform.
+ */
+function fitBoard() {
+  const board = document.querySelector(".watch-board");
+  board.style.removeProperty("--fit");
+  if (getComputedStyle(board).overflowY !== "hidden") return;
+  const needed = () => Math.max(0, ...[...board.children]
+    .filter((child) => child.offsetParent === board)
+    .map((child) => child.offsetTop + child.offsetHeight));
+  for (let percent = 95; needed() > board.clientHeight && percent >= 40; percent -= 5) {
+    board.style.setProperty("--fit", String(percent / 100));
+  }
 }
 
 connectArena({
@@ -54,3 +72,4 @@ connectArena({
 });
 everyTick(() => stage.tick());
 onLangChange(() => { if (view) render(view, null); });
+addEventListener("resize", () => { if (view) fitBoard(); });

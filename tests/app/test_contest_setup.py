@@ -73,3 +73,76 @@ def test_a_contest_that_cannot_be_made_says_why_and_stores_nothing(
         build_contest(services.contests, template="mini", **fields)  # type: ignore[arg-type]
     with services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(ContestRow)) == 0
+
+
+def test_the_hosts_teams_and_round_values_replace_the_templates(
+    services: Services, own_templates: Path
+) -> None:
+    created = build_contest(
+        services.contests,
+        title="赛",
+        template="mini",
+        bank_ids=["party-history", "tibet-history"],
+        teams=[{"name": " 一队 "}, {"id": "second", "name": "二队"}, {"name": "三队"}],
+        rounds={"1": {"count": 2, "answer_seconds": 20, "buzz_window_seconds": 5, "points": 30}},
+    )
+    live = services.contests.live(created.code)
+    assert live is not None
+    rules = live.state.rules
+    assert rules is not None
+    assert [(team.id, team.name) for team in rules.teams] == [
+        ("team1", "一队"),
+        ("second", "二队"),
+        ("team3", "三队"),
+    ]
+    buzzer = rules.rounds[1]
+    assert (buzzer.selection.count, buzzer.answer_time_ms, buzzer.points) == (2, 20_000, 30)
+    assert buzzer.buzz_window_ms == 5_000
+    assert rules.rounds[0].selection.count == 4
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"rounds": {"1": {"answer_seconds": 0}}}, r"^rounds/1/answer_seconds: "),
+        ({"rounds": {"0": {"count": 0}}}, r"^rounds/0/count: "),
+        ({"rounds": {"1": {"points": "lots"}}}, r"^rounds/1/points: "),
+        ({"rounds": {"1": {"buzz_window_seconds": 4000}}}, r"^rounds/1/buzz_window_seconds: "),
+        ({"rounds": {"9": {"points": 5}}}, r"^rounds/9: the template has no round 9"),
+        ({"rounds": {"1": {"mode": "all"}}}, r"^rounds/1: expected only"),
+        ({"teams": [{"name": "独队"}]}, r"^teams: expected a list of 2 to 12 teams"),
+        ({"teams": [{"name": f"队{n}"} for n in range(13)]}, r"^teams: expected a list of 2"),
+        ({"teams": [{"name": "一队"}, {"name": " "}]}, r"^teams/1/name: needs 1 to 40"),
+        ({"teams": [{"name": "一队"}, {"name": "一队"}]}, r"^teams: two teams have the same"),
+        ({"teams": [{"id": 7, "name": "一队"}, {"name": "二队"}]}, r"^teams/0/id: "),
+        ({"team_names": {"lhasa": "林芝支队"}}, r"^teams: two teams have the same name"),
+    ],
+)
+def test_a_bad_override_is_refused_with_its_path_and_stores_nothing(
+    services: Services, own_templates: Path, overrides: dict[str, object], message: str
+) -> None:
+    with pytest.raises(SetupError, match=message):
+        build_contest(
+            services.contests,
+            title="赛",
+            template="mini",
+            bank_ids=["party-history", "tibet-history"],
+            **overrides,  # type: ignore[arg-type]
+        )
+    with services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ContestRow)) == 0
+
+
+def test_the_summary_gives_the_form_each_rounds_values_and_the_teams(
+    services: Services, own_templates: Path
+) -> None:
+    mini = next(summary for summary in template_summaries() if summary["name"] == "mini")
+    assert mini["team_list"][0] == {"id": "lhasa", "name": "拉萨支队"}
+    assert mini["round_values"][1] == {
+        "name": "抢答题",
+        "kind": "buzzer",
+        "count": 3,
+        "answer_seconds": 15,
+        "buzz_window_seconds": 10,
+        "points": 10,
+    }

@@ -9,8 +9,8 @@ import pytest
 from quiz.app import Services
 from quiz.app.contest_setup import build_contest
 from quiz.app.errors import Refused
-from quiz.app.lobby import contest_info, join, seat_of, teams_of
-from quiz.engine.commands import EndContest
+from quiz.app.lobby import contest_info, join, move_member, remove_member, seat_of, teams_of
+from quiz.engine.commands import EndContest, StartRound
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
 
@@ -70,3 +70,78 @@ def test_nobody_joins_a_finished_contest(services: Services, code: str) -> None:
     with pytest.raises(Refused) as refused:
         join(services.contests, code, "lhasa", "扎西")
     assert refused.value.code == "finished"
+
+
+def test_a_name_already_in_the_team_is_refused_but_another_team_may_use_it(
+    services: Services, code: str
+) -> None:
+    join(services.contests, code, "lhasa", "扎西")
+    with pytest.raises(Refused) as refused:
+        join(services.contests, code, "lhasa", " 扎西 ")
+    assert refused.value.code == "name_taken"
+    join(services.contests, code, "shigatse", "扎西")
+    found = teams_of(services.contests, code, member_names=False)
+    assert found is not None
+    assert [team["members"] for team in found["teams"]][:2] == [1, 1]
+
+
+def _members(services: Services, code: str) -> dict[str, list[str]]:
+    found = teams_of(services.contests, code, member_names=True)
+    assert found is not None
+    return {team["id"]: [m["name"] for m in team["member_names"]] for team in found["teams"]}
+
+
+def test_the_host_removes_a_member_whose_token_then_opens_nothing(
+    services: Services, code: str
+) -> None:
+    seat = join(services.contests, code, "lhasa", "扎西")
+    join(services.contests, code, "lhasa", "卓玛")
+    opened = seat_of(services.contests, seat["seat"])
+    assert opened is not None
+    player = f"m{opened.player_id}"
+    assert remove_member(services.contests, code.lower(), player) == "lhasa"
+    assert seat_of(services.contests, seat["seat"]) is None
+    assert _members(services, code)["lhasa"] == ["卓玛"]
+    with pytest.raises(Refused) as refused:
+        remove_member(services.contests, code, player)
+    assert refused.value.code == "unknown_member"
+
+
+def test_the_host_moves_a_member_who_keeps_the_token_unless_the_name_is_taken(
+    services: Services, code: str
+) -> None:
+    seat = join(services.contests, code, "lhasa", "扎西")
+    join(services.contests, code, "shigatse", "卓玛")
+    opened = seat_of(services.contests, seat["seat"])
+    assert opened is not None
+    player = f"m{opened.player_id}"
+    assert move_member(services.contests, code, player, "nyingchi") == "lhasa"
+    moved = seat_of(services.contests, seat["seat"])
+    assert moved is not None
+    assert moved.team == "nyingchi"
+    assert _members(services, code)["lhasa"] == []
+    join(services.contests, code, "shigatse", "扎西2")
+    with pytest.raises(Refused) as bad_team:
+        move_member(services.contests, code, player, "atlantis")
+    assert bad_team.value.code == "bad_payload"
+    same = join(services.contests, code, "ngari", "扎西")
+    assert same["team"] == "ngari"
+    with pytest.raises(Refused) as taken:
+        move_member(services.contests, code, player, "ngari")
+    assert taken.value.code == "name_taken"
+    assert _members(services, code)["nyingchi"] == ["扎西"]
+
+
+def test_members_change_only_before_the_first_round(services: Services, code: str) -> None:
+    seat = join(services.contests, code, "lhasa", "扎西")
+    opened = seat_of(services.contests, seat["seat"])
+    assert opened is not None
+    services.contests.execute(code, lambda at: StartRound(at=at))
+    for change in (
+        lambda: remove_member(services.contests, code, f"m{opened.player_id}"),
+        lambda: move_member(services.contests, code, f"m{opened.player_id}", "ngari"),
+    ):
+        with pytest.raises(Refused) as refused:
+            change()
+        assert refused.value.code == "lobby_closed"
+    assert _members(services, code)["lhasa"] == ["扎西"]

@@ -196,6 +196,15 @@ def test_a_team_sees_its_own_status() -> None:
     assert view(state, "team:ngari")["you"]["can_buzz"] is True
 
 
+@pytest.mark.parametrize(("rule", "lockout_ms"), [("lockout", 1500), ("foul", 500), ("ignore", 0)])
+def test_every_role_sees_the_rounds_early_press_rule(rule: str, lockout_ms: int) -> None:
+    round_spec = {"kind": "抢答", "early_press": rule, "early_lockout_ms": lockout_ms}
+    state, _ = run(contest(round_spec), [StartRound(at=0), OpenQuestion(at=1)])
+    for role in ROLES:
+        seen = view(state, role)["round"]
+        assert (seen["early_press"], seen["early_lockout_ms"]) == (rule, lockout_ms), role
+
+
 def test_unknown_roles_are_refused() -> None:
     with pytest.raises(UnknownRole):
         view(contest({"kind": "抢答"}), "team:nobody")

@@ -187,7 +187,7 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     const rapid = round && round.rapid;
     const bodyKey = JSON.stringify([lang, view.phase, play && play.question.id, play && play.question.revealed,
       play && play.question.answer_indices, rapid, round && round.arena, round && round.tiers,
-      round && round.turn, view.podium, lobby && view.teams, lobby && lobby.members && [...lobby.members()]]);
+      round && round.turn, view.podium, lobby && view.teams, lobby && lobby.members && [...(lobby.members() || [])]]);
     keyed(body, bodyKey, () => buildBody(view));
 
     // Race strip / who answers.

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,3 +216,27 @@ def close_all(*recorders: Recorder) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+
+
+@contextlib.contextmanager
+def server_with_templates(
+    root: Path, templates: dict[str, str], *, web_templates: bool = False
+) -> Iterator[LiveServer]:
+    """A started server (host password set) in ``root`` whose templates are ``templates`` (name
+    -> YAML text), after the web tests' own ones when ``web_templates``."""
+    folder = root / "templates"
+    if web_templates:
+        shutil.copytree(TEMPLATES, folder)
+    else:
+        folder.mkdir()
+    for name, text in templates.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    data = root / "data"
+    data.mkdir()
+    live = LiveServer(data, extra_env={"QUIZ_TEMPLATES_DIR": str(folder)})
+    live.set_password()
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()

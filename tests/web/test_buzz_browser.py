@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 
 from tests.web.browsers import Watch
-from tests.web.live import PASSWORD, LiveServer, Recorder, close_all, wait_until
+from tests.web.live import (
+    PASSWORD,
+    LiveServer,
+    Recorder,
+    close_all,
+    server_with_templates,
+    wait_until,
+)
 
 with contextlib.suppress(ImportError):
     from playwright.sync_api import Browser, expect
@@ -53,17 +60,8 @@ FAIR = (
 @pytest.fixture
 def buzz_server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server whose only templates are this test's own."""
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / f"{TEMPLATE_NAME}.yaml").write_text(TEMPLATE, encoding="utf-8")
-    (templates / f"{FAIR_NAME}.yaml").write_text(FAIR, encoding="utf-8")
-    data = tmp_path / "data"
-    data.mkdir()
-    live = LiveServer(data, extra_env={"QUIZ_TEMPLATES_DIR": str(templates)})
-    live.set_password()
-    live.start()
-    yield live
-    live.stop()
+    with server_with_templates(tmp_path, {TEMPLATE_NAME: TEMPLATE, FAIR_NAME: FAIR}) as live:
+        yield live
 
 
 def command(host: Recorder, kind: str) -> dict[str, Any]:

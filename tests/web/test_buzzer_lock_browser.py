@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,7 +22,13 @@ from typing import Any
 import pytest
 
 from tests.web.browsers import ARTIFACTS, Watch
-from tests.web.live import TEMPLATES, LiveServer, Recorder, close_all, wait_until
+from tests.web.live import (
+    LiveServer,
+    Recorder,
+    close_all,
+    server_with_templates,
+    wait_until,
+)
 
 # Without Playwright the browser fixture skips (or fails in CI), before these are used.
 with contextlib.suppress(ImportError):
@@ -76,16 +81,8 @@ LOCK_SCRIPT = """() => {
 def lock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server with the web tests' templates (mini: a 抢答 round with fouls) and twelve teams."""
     root = tmp_path_factory.mktemp("lock")
-    templates = root / "templates"
-    shutil.copytree(TEMPLATES, templates)
-    (templates / "twelve.yaml").write_text(TWELVE_TEMPLATE, encoding="utf-8")
-    data = root / "data"
-    data.mkdir()
-    live = LiveServer(data, extra_env={"QUIZ_TEMPLATES_DIR": str(templates)})
-    live.set_password()
-    live.start()
-    yield live
-    live.stop()
+    with server_with_templates(root, {"twelve": TWELVE_TEMPLATE}, web_templates=True) as live:
+        yield live
 
 
 @pytest.fixture(autouse=True)

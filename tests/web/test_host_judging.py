@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from tests.web.live import PASSWORD, LiveServer, Recorder, close_all, wait_until
+from tests.web.live import (
+    PASSWORD,
+    LiveServer,
+    Recorder,
+    close_all,
+    server_with_templates,
+    wait_until,
+)
 
 # Without Playwright the browser fixture skips (or fails in CI), before these are used.
 with contextlib.suppress(ImportError):
@@ -48,16 +55,8 @@ LETTERS = "ABCDEFGH"
 def judging_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server whose templates are this module's own (QUIZ_TEMPLATES_DIR)."""
     root = tmp_path_factory.mktemp("host-judging")
-    templates = root / "templates"
-    templates.mkdir()
-    (templates / f"{TEMPLATE_NAME}.yaml").write_text(TEMPLATE, encoding="utf-8")
-    data = root / "data"
-    data.mkdir()
-    live = LiveServer(data, extra_env={"QUIZ_TEMPLATES_DIR": str(templates)})
-    live.set_password()
-    live.start()
-    yield live
-    live.stop()
+    with server_with_templates(root, {TEMPLATE_NAME: TEMPLATE}) as live:
+        yield live
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import requests
 
 from tests.helpers import bank_text, question
 from tests.web.browsers import ARTIFACTS, Watch
-from tests.web.live import LiveServer, Recorder, close_all, wait_until
+from tests.web.live import LiveServer, Recorder, close_all, server_with_templates, wait_until
 
 # Without Playwright the browser fixture skips (or fails in CI), before these are used.
 with contextlib.suppress(ImportError):
@@ -148,16 +148,8 @@ ORDER_CHIPS = ["1. B", "2. C", "3. A", "4. D"]
 @pytest.fixture
 def phone_server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server whose templates are this test's own (QUIZ_TEMPLATES_DIR)."""
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / f"{TEMPLATE_NAME}.yaml").write_text(TEMPLATE, encoding="utf-8")
-    data = tmp_path / "data"
-    data.mkdir()
-    live = LiveServer(data, extra_env={"QUIZ_TEMPLATES_DIR": str(templates)})
-    live.set_password()
-    live.start()
-    yield live
-    live.stop()
+    with server_with_templates(tmp_path, {TEMPLATE_NAME: TEMPLATE}) as live:
+        yield live
 
 
 def import_bank(server: LiveServer, host: requests.Session) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -22,7 +21,13 @@ import pytest
 import requests
 
 from tests.web.browsers import ARTIFACTS, Watch
-from tests.web.live import TEMPLATES, LiveServer, Recorder, close_all, wait_until
+from tests.web.live import (
+    LiveServer,
+    Recorder,
+    close_all,
+    server_with_templates,
+    wait_until,
+)
 from tests.web.test_browser import SlowDownlink
 
 # Without Playwright the browser fixture skips (or fails in CI), before these are used.
@@ -86,19 +91,11 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 def truth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server with the web tests' templates and the nine-team one."""
     root = tmp_path_factory.mktemp("truth")
-    templates = root / "templates"
-    shutil.copytree(TEMPLATES, templates)
-    (templates / "nine.yaml").write_text(NINE_TEMPLATE, encoding="utf-8")
-    (templates / "quick.yaml").write_text(QUICK_TEMPLATE, encoding="utf-8")
-    data = root / "data"
-    data.mkdir()
-    live = LiveServer(data, extra_env={"QUIZ_TEMPLATES_DIR": str(templates)})
-    live.set_password()
-    live.start()
-    yield live
-    for session in _host_sessions.pop(live.url, []):
-        session.close()
-    live.stop()
+    templates = {"nine": NINE_TEMPLATE, "quick": QUICK_TEMPLATE}
+    with server_with_templates(root, templates, web_templates=True) as live:
+        yield live
+        for session in _host_sessions.pop(live.url, []):
+            session.close()
 
 
 # The server allows five host logins a minute from one address: the module's tests share one.

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -280,6 +281,19 @@ class ContestService:
         """Drop every cached contest (the next use reloads it from the log)."""
         with self._registry:
             self._contests.clear()
+
+    @contextmanager
+    def locked(self, code: str) -> Iterator[LiveContest | None]:
+        """The contest held under its lock and up to date, for a change kept outside the log
+        (seating members) that must not interleave with a command; None for an unknown code."""
+        live = self.live(code)
+        if live is None:
+            yield None
+            return
+        with live.lock:
+            if self.shared:
+                self._refresh(live)
+            yield live
 
     def snapshot_of(self, code: str) -> tuple[ContestState, int] | None:
         """The contest's current state and log position, for a connecting client."""

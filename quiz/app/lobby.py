@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quiz.app.contests import ContestService
+from quiz.app.contests import ContestService, LiveContest
 from quiz.app.errors import Refused
 from quiz.storage.contest_repo import (
     Seat,
@@ -116,8 +116,8 @@ def join(contests: ContestService, code: str, team: str, name: str) -> dict[str,
 
 def remove_member(contests: ContestService, code: str, player: str) -> str:
     """Unseat a member before the first round; its seat token stops working. Returns its team."""
-    with contests.sessions.begin() as session:
-        _, (row, team) = _lobby_member(contests, session, code, player)
+    with contests.locked(code) as live, contests.sessions.begin() as session:
+        row, team = _lobby_member(session, live, code, player)
         session.delete(row)
     return team
 
@@ -125,31 +125,28 @@ def remove_member(contests: ContestService, code: str, player: str) -> str:
 def move_member(contests: ContestService, code: str, player: str, team: str) -> str:
     """Seat a member on another team before the first round, unless a member there has its name;
     the member keeps its token. Returns the team it left."""
-    with contests.sessions.begin() as session:
-        contest, (row, old_team) = _lobby_member(contests, session, code, player)
-        live = contests.live(contest.code)
+    with contests.locked(code) as live, contests.sessions.begin() as session:
+        row, old_team = _lobby_member(session, live, code, player)
         assert live is not None
         if team not in live.state.totals:
             raise Refused("bad_payload", "choose one of the contest's teams")
-        if team != old_team and name_taken(session, contest.id, team, row.name):
+        if team != old_team and name_taken(session, live.id, team, row.name):
             raise Refused("name_taken", f"that team already has a member named {row.name!r}")
-        move_player(session, contest.id, row, team)
+        move_player(session, live.id, row, team)
     return old_team
 
 
 def _lobby_member(
-    contests: ContestService, session: Session, code: str, player: str
-) -> tuple[ContestRow, tuple[PlayerRow, str]]:
-    """The contest and the member a lobby change is about; members change only before the
-    first round, because from then on the command log names them."""
-    contest = contest_by_code(session, code)
-    if contest is None:
+    session: Session, live: LiveContest | None, code: str, player: str
+) -> tuple[PlayerRow, str]:
+    """The member a lobby change is about; members change only before the first round, because
+    from then on the command log names them. The caller holds the contest's lock, so a StartRound
+    cannot slip in between this check and the change."""
+    if live is None:
         raise Refused("unknown_contest", f"no contest with code {code!r}")
-    live = contests.live(contest.code)
-    assert live is not None
     if live.state.phase not in LOBBY_PHASES:
         raise Refused("lobby_closed", "members can only be changed before the first round")
-    found = player_of(session, contest.id, player)
+    found = player_of(session, live.id, player)
     if found is None:
         raise Refused("unknown_member", f"no member {player!r} in this contest")
-    return contest, found
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,29 @@ def test_members_change_only_before_the_first_round(services: Services, code: st
             change()
         assert refused.value.code == "lobby_closed"
     assert _members(services, code)["lhasa"] == ["扎西"]
+
+
+def test_a_lobby_change_and_a_starting_round_never_interleave(
+    services: Services, code: str
+) -> None:
+    seat = join(services.contests, code, "lhasa", "扎西")
+    opened = seat_of(services.contests, seat["seat"])
+    assert opened is not None
+    started = threading.Event()
+
+    def start_round() -> None:
+        services.contests.execute(code, lambda at: StartRound(at=at))
+        started.set()
+
+    with services.contests.locked(code) as live:
+        assert live is not None
+        starter = threading.Thread(target=start_round)
+        starter.start()
+        # The round waits for the lock a lobby change holds, so the change sees the lobby.
+        assert not started.wait(0.3)
+        assert live.state.phase == "lobby"
+    starter.join(5)
+    assert started.is_set()
+    with pytest.raises(Refused) as closed:
+        remove_member(services.contests, code, f"m{opened.player_id}")
+    assert closed.value.code == "lobby_closed"

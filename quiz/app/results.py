@@ -29,7 +29,6 @@ from quiz.engine.events import (
 )
 from quiz.engine.machine import apply, final_ranking
 from quiz.engine.qtypes import kind_of
-from quiz.engine.questions import Question
 from quiz.engine.scoring import standings
 from quiz.engine.serialization import command_from_dict
 from quiz.engine.state import BLANK, ContestState
@@ -303,14 +302,6 @@ def _members(
     return rows
 
 
-def _key_text(question: Question) -> str:
-    """The key as a person reads it: 正确/错误, or the answer texts in order."""
-    if isinstance(question.answer, bool):
-        return "正确" if question.answer else "错误"
-    joiner = " → " if question.type == "order" else "；"
-    return joiner.join(question.answer)
-
-
 def _questions(state: ContestState, versions: dict[str, Any]) -> list[dict[str, Any]]:
     """The questions asked, in the order they were opened, with their round, key and version."""
     round_of: dict[str, int] = {}
@@ -331,7 +322,7 @@ def _questions(state: ContestState, versions: dict[str, Any]) -> list[dict[str, 
                 "question_version": versions.get(question_id, ""),
                 "type": kind_of(question).label,
                 "text": question.text,
-                "key": _key_text(question),
+                "key": kind_of(question).key_words(question),
             }
         )
     return rows

@@ -274,3 +274,19 @@ def test_question_methods_ask_the_kind(qtype: QuestionType) -> None:
     assert question.accepted_fill_answers() == kind.accepted_texts(question)
     expected = {"single": (1,), "multiple": (0, 2), "truefalse": (), "fill": (), "order": (2, 0, 1)}
     assert question.answer_indices() == expected[qtype]
+
+
+@pytest.mark.parametrize(
+    ("qtype", "separator"), [("single", "；"), ("multiple", "；"), ("fill", "；"), ("order", " → ")]
+)
+def test_a_key_reads_as_its_texts_in_order(qtype: QuestionType, separator: str) -> None:
+    question = make_question(1, qtype)
+    assert not isinstance(question.answer, bool)
+    assert QUESTION_KINDS[qtype].key_words(question) == separator.join(question.answer)
+
+
+def test_a_true_false_key_reads_in_chinese() -> None:
+    question = make_question(1, "truefalse")
+    assert QUESTION_KINDS["truefalse"].key_words(question) == (
+        "正确" if question.answer is True else "错误"
+    )

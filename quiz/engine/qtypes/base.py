@@ -104,6 +104,10 @@ class QuestionKind(ABC):
     def answer_to_data(self, question: Question) -> Any:
         """The answer as a bank file writes it (the inverse of `read_answer`)."""
 
+    def key_words(self, question: Question) -> str:
+        """The key as a person reads it on a sheet: the answer texts, joined by ；."""
+        return "；".join(key_texts(question))
+
     def refusal(self, question: Question) -> str:
         """The sentence that refuses a response of the wrong shape."""
         return f"{article(self.name)} {self.name} question takes {self.wants(question)}"

@@ -68,6 +68,10 @@ class Order(QuestionKind):
             return None
         return tuple(chosen)
 
+    def key_words(self, question: Question) -> str:
+        """The options in the right order, joined by arrows."""
+        return " → ".join(key_texts(question))
+
     def answer_to_data(self, question: Question) -> Any:
         """The options' texts in the right order."""
         return list(key_texts(question))

@@ -48,6 +48,10 @@ class TrueFalse(QuestionKind):
         )
         return None
 
+    def key_words(self, question: Question) -> str:
+        """正确 or 错误."""
+        return "正确" if question.answer is True else "错误"
+
     def answer_to_data(self, question: Question) -> Any:
         """The boolean itself."""
         return question.answer

@@ -283,17 +283,20 @@ class ContestService:
             self._contests.clear()
 
     @contextmanager
-    def locked(self, code: str) -> Iterator[LiveContest | None]:
-        """The contest held under its lock and up to date, for a change kept outside the log
-        (seating members) that must not interleave with a command; None for an unknown code."""
+    def locked(self, code: str) -> Iterator[tuple[LiveContest, Session] | None]:
+        """The contest up to date and held, with an open transaction, for a change kept outside
+        the log (seating members) that must not interleave with a command, in this process or
+        another: the contest's row stays locked until the transaction commits; None for an
+        unknown code."""
         live = self.live(code)
         if live is None:
             yield None
             return
-        with live.lock:
+        with live.lock, self.sessions.begin() as session:
             if self.shared:
-                self._refresh(live)
-            yield live
+                contest_repo.hold_contest(session, live.id)
+                self._catch_up(session, live)
+            yield live, session
 
     def snapshot_of(self, code: str) -> tuple[ContestState, int] | None:
         """The contest's current state and log position, for a connecting client."""

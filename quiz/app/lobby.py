@@ -116,8 +116,9 @@ def join(contests: ContestService, code: str, team: str, name: str) -> dict[str,
 
 def remove_member(contests: ContestService, code: str, player: str) -> str:
     """Unseat a member before the first round; its seat token stops working. Returns its team."""
-    with contests.locked(code) as live, contests.sessions.begin() as session:
-        row, team = _lobby_member(session, live, code, player)
+    with contests.locked(code) as held:
+        live, session = _open_lobby(held, code)
+        row, team = _member(session, live, player)
         session.delete(row)
     return team
 
@@ -125,9 +126,9 @@ def remove_member(contests: ContestService, code: str, player: str) -> str:
 def move_member(contests: ContestService, code: str, player: str, team: str) -> str:
     """Seat a member on another team before the first round, unless a member there has its name;
     the member keeps its token. Returns the team it left."""
-    with contests.locked(code) as live, contests.sessions.begin() as session:
-        row, old_team = _lobby_member(session, live, code, player)
-        assert live is not None
+    with contests.locked(code) as held:
+        live, session = _open_lobby(held, code)
+        row, old_team = _member(session, live, player)
         if team not in live.state.totals:
             raise Refused("bad_payload", "choose one of the contest's teams")
         if team != old_team and name_taken(session, live.id, team, row.name):
@@ -136,16 +137,20 @@ def move_member(contests: ContestService, code: str, player: str, team: str) -> 
     return old_team
 
 
-def _lobby_member(
-    session: Session, live: LiveContest | None, code: str, player: str
-) -> tuple[PlayerRow, str]:
-    """The member a lobby change is about; members change only before the first round, because
-    from then on the command log names them. The caller holds the contest's lock, so a StartRound
-    cannot slip in between this check and the change."""
-    if live is None:
+def _open_lobby(held: tuple[LiveContest, Session] | None, code: str) -> tuple[LiveContest, Session]:
+    """The held contest whose members may change: only before the first round, because from
+    then on the command log names them. The caller holds the contest (its lock and, with several
+    processes, its row), so a StartRound cannot slip in between this check and the change."""
+    if held is None:
         raise Refused("unknown_contest", f"no contest with code {code!r}")
+    live, session = held
     if live.state.phase not in LOBBY_PHASES:
         raise Refused("lobby_closed", "members can only be changed before the first round")
+    return live, session
+
+
+def _member(session: Session, live: LiveContest, player: str) -> tuple[PlayerRow, str]:
+    """The member a lobby change is about, and its team."""
     found = player_of(session, live.id, player)
     if found is None:
         raise Refused("unknown_member", f"no member {player!r} in this contest")

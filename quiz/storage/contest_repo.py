@@ -79,6 +79,13 @@ def list_contests(session: Session, purpose: str | None = "contest") -> list[Con
     return list(session.scalars(query))
 
 
+def hold_contest(session: Session, contest_id: int) -> None:
+    """Hold the contest's row until the transaction ends (SELECT ... FOR UPDATE): another
+    process's command waits, because logging it checks the log's foreign key to this row, which
+    takes a lock that conflicts. SQLite ignores it, as it serialises writers anyway."""
+    session.execute(select(ContestRow.id).where(ContestRow.id == contest_id).with_for_update())
+
+
 def append_command(session: Session, contest_id: int, seq: int, command: dict[str, Any]) -> None:
     """Log one accepted command at position ``seq``; a taken position raises IntegrityError."""
     session.add(

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from quiz.app import Services
+from quiz.app import Services, build_services
 from quiz.app.contest_setup import build_contest
 from quiz.app.errors import Refused
 from quiz.app.lobby import contest_info, join, move_member, remove_member, seat_of, teams_of
 from quiz.engine.commands import EndContest, StartRound
+from quiz.storage.db import make_engine, session_factory
+from tests.web.practice_fixtures import import_bundled_banks
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
 
@@ -160,8 +162,9 @@ def test_a_lobby_change_and_a_starting_round_never_interleave(
         services.contests.execute(code, lambda at: StartRound(at=at))
         started.set()
 
-    with services.contests.locked(code) as live:
-        assert live is not None
+    with services.contests.locked(code) as held:
+        assert held is not None
+        live = held[0]
         starter = threading.Thread(target=start_round)
         starter.start()
         # The round waits for the lock a lobby change holds, so the change sees the lobby.
@@ -172,3 +175,44 @@ def test_a_lobby_change_and_a_starting_round_never_interleave(
     with pytest.raises(Refused) as closed:
         remove_member(services.contests, code, f"m{opened.player_id}")
     assert closed.value.code == "lobby_closed"
+
+
+def test_a_lobby_change_holds_off_a_round_started_by_another_process(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZ_TEMPLATES_DIR", str(TEMPLATES))
+    import_bundled_banks(postgres_url)
+    engines = [make_engine(postgres_url) for _ in range(2)]
+    # Two services on one database stand for two server processes: separate in-process locks.
+    first, second = (
+        build_services(session_factory(engine), clock_ms=lambda: 1_000, shared=True)
+        for engine in engines
+    )
+    try:
+        code = build_contest(
+            first.contests, title="赛", template="mini", seed=1, bank_ids=["party-history"]
+        ).code
+        seat = join(second.contests, code, "lhasa", "扎西")
+        opened = seat_of(second.contests, seat["seat"])
+        assert opened is not None
+        started = threading.Event()
+
+        def start_round() -> None:
+            first.contests.execute(code, lambda at: StartRound(at=at))
+            started.set()
+
+        with second.contests.locked(code) as held:
+            assert held is not None
+            starter = threading.Thread(target=start_round)
+            starter.start()
+            # The other process's StartRound waits for the contest's row this change holds.
+            assert not started.wait(0.5)
+            assert held[0].state.phase == "lobby"
+        starter.join(5)
+        assert started.is_set()
+        with pytest.raises(Refused) as closed:
+            remove_member(second.contests, code, f"m{opened.player_id}")
+        assert closed.value.code == "lobby_closed"
+    finally:
+        for engine in engines:
+            engine.dispose()

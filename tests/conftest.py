@@ -8,12 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.storage.db import make_engine, migrate, session_factory
+
+# Property tests check behaviour, not speed: on a loaded 2-core machine one example can take
+# several times Hypothesis's default 200 ms deadline, which would fail a correct test.
+settings.register_profile("leitai", deadline=None)
+settings.load_profile("leitai")
 
 REQUIRE_SERVICES = os.environ.get("LEITAI_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get(

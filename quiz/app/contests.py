@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.engine.commands import Command, Pause, Resume, SetUpContest, Tick
-from quiz.engine.errors import ContestError
+from quiz.engine.errors import ContestError, DecodeError
 from quiz.engine.events import Event
 from quiz.engine.machine import apply, next_deadline
 from quiz.engine.questions import Question
@@ -78,6 +78,10 @@ class NewContest:
     plan: tuple[RoundPlan, ...]
     seed: int
     question_versions: dict[str, int]
+    # The 成绩单's venue, organiser and host_name, as far as the host gave them.
+    details: dict[str, str] = field(default_factory=dict)
+    # How members join: "team_code" (each team's own code) or "open" (the contest code alone).
+    join_mode: str = "team_code"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +137,15 @@ class ContestService:
             return loaded
 
     def _load(self, session: Session, row: ContestRow) -> LiveContest:
-        """Rebuild a contest: its snapshot (if any), then every command logged after it."""
-        state = state_from_json(json.dumps(row.snapshot)) if row.snapshot is not None else BLANK
-        live = LiveContest(row.id, row.code, state, row.snapshot_seq if row.snapshot else 0)
+        """Rebuild a contest: its snapshot (if any), then every command logged after it; a
+        snapshot of an older format is passed over and the whole log replayed instead."""
+        state, seq = BLANK, 0
+        if row.snapshot is not None:
+            try:
+                state, seq = state_from_json(json.dumps(row.snapshot)), row.snapshot_seq
+            except DecodeError:
+                log.info("contest %s: snapshot of an older format; replaying its log", row.code)
+        live = LiveContest(row.id, row.code, state, seq)
         self._catch_up(session, live)
         return live
 
@@ -184,6 +194,8 @@ class ContestService:
                 setup=command_to_dict(setup),
                 question_versions=new.question_versions,
                 purpose=new.purpose,
+                details=new.details,
+                join_mode=new.join_mode,
             )
             live = LiveContest(row.id, code, state, seq=1, last_at=setup.at, lock=lock)
             created = CreatedContest(code, row.screen_key)

@@ -13,25 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from quiz.app.contests import ContestService
 from quiz.app.lobby import ContestInfo, contest_info
-from quiz.engine.errors import ContestError
-from quiz.engine.events import (
-    AnswerJudged,
-    AnswerSubmitted,
-    BuzzAccepted,
-    JudgementUndone,
-    QuestionOpened,
-)
-from quiz.engine.machine import apply, final_ranking
+from quiz.engine.machine import final_ranking
 from quiz.engine.qtypes import kind_of
 from quiz.engine.scoring import standings
-from quiz.engine.serialization import command_from_dict
-from quiz.engine.state import BLANK, ContestState
+from quiz.engine.state import ContestState
 from quiz.storage import contest_repo
 
 # Why a team holds its place: code -> Chinese text (the scoring module's tie rule, in order).
@@ -118,7 +108,6 @@ def contest_results(contests: ContestService, code: str) -> Results | None:
     with contests.sessions() as session:
         row = contest_repo.contest_by_code(session, info.code)
         assert row is not None
-        log = [payload for _, payload in contest_repo.commands_after(session, row.id, 0)]
         seated = contest_repo.team_members(session, row.id)
     names = {team.id: team.name for team in state.rules.teams} if state.rules else {}
     label = state.rules.label if state.rules else ""
@@ -126,14 +115,14 @@ def contest_results(contests: ContestService, code: str) -> Results | None:
     return Results(
         contest=info,
         label=label,
-        # No venue field yet: the title (or the template's label) names the occasion.
-        venue=info.title or label,
+        # An empty venue stays empty: the 成绩单 prints a line to fill in by hand.
+        venue=info.venue,
         date=_local_date(info.created_at),
         ranked_by="final" if finished else "live",
         standings=_standings(state, names, finished),
         ledger=_ledger(state, names, info.question_versions),
         rounds=_rounds(state),
-        members=_members(state, names, seated, log),
+        members=_members(state, names, seated),
         questions=_questions(state, info.question_versions),
     )
 
@@ -244,45 +233,11 @@ def _rounds(state: ContestState) -> list[RoundColumn]:
 
 
 def _members(
-    state: ContestState,
-    names: dict[str, str],
-    seated: dict[str, list[dict[str, str]]],
-    log: Iterable[dict[str, Any]],
+    state: ContestState, names: dict[str, str], seated: dict[str, list[dict[str, str]]]
 ) -> list[dict[str, Any]]:
-    """Each member's accepted buzzes and correct answers, by folding the command log (the
-    state keeps no per-member history); a correct answer counts for the member who buzzed or
-    submitted it, and an undone judgement counts for nobody."""
-    buzzes: dict[str, int] = {}
-    credited: dict[int, str] = {}
-    holder: dict[tuple[str, str], str] = {}
-    submitted: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-    question = ""
-    folded = BLANK
-    for payload in log:
-        try:
-            folded, events = apply(folded, command_from_dict(payload))
-        except ContestError:
-            continue  # refused on replay: it changed nothing (as ContestService._catch_up)
-        for event in events:
-            if isinstance(event, QuestionOpened):
-                question = event.question_id
-            elif isinstance(event, BuzzAccepted) and event.player is not None:
-                buzzes[event.player] = buzzes.get(event.player, 0) + 1
-                holder.setdefault((question, event.team), event.player)
-            elif isinstance(event, AnswerSubmitted) and event.player is not None:
-                key = (event.question_id, event.team)
-                submitted.setdefault(key, []).append((event.player, event.response))
-            elif isinstance(event, AnswerJudged) and event.correct:
-                key = (event.question_id, event.team)
-                by_response = [p for p, r in submitted.get(key, []) if r == event.response]
-                player = by_response[0] if by_response else holder.get(key)
-                if player is not None:
-                    credited[event.judgement_id] = player
-            elif isinstance(event, JudgementUndone):
-                credited.pop(event.judgement_id, None)
-    correct: dict[str, int] = {}
-    for player in credited.values():
-        correct[player] = correct.get(player, 0) + 1
+    """Each member's accepted buzzes and correct answers, as the core credited them: a correct
+    answer counts for the member its judgement names, and an undone judgement for nobody."""
+    correct = state.member_correct()
     rows = []
     teams = state.rules.teams if state.rules else ()
     for team in teams:
@@ -295,7 +250,7 @@ def _members(
                     "team_name": names.get(team.id, team.id),
                     "player": player,
                     "name": name,
-                    "buzzes": buzzes.get(player, 0),
+                    "buzzes": state.member_buzzes.get(player, 0),
                     "correct": correct.get(player, 0),
                 }
             )

@@ -20,15 +20,17 @@ from quiz.engine.play import (
     check_team,
     close_play,
     current_play,
+    earlier_answer,
     forbid,
     judgement_delta,
     open_answer_window,
     question,
+    race_member,
     record_judgement,
     refuse,
     with_play,
 )
-from quiz.engine.questions import Response, is_correct
+from quiz.engine.questions import is_correct
 from quiz.engine.scoring import mean_points, speed_points
 from quiz.engine.state import ContestState, Play, Submission
 
@@ -73,8 +75,17 @@ def submit_answer(state: ContestState, command: SubmitAnswer) -> Result:
     check_fits(state, item, command.response)
     correct = is_correct(item, command.response)
     delta = judgement_delta(state, play, correct, command.at)
+    player = command.player if command.player is not None else race_member(play, command.team)
     state, events = record_judgement(
-        state, command.team, play.question_id, correct, "auto", command.at, delta, command.response
+        state,
+        command.team,
+        play.question_id,
+        correct,
+        "auto",
+        command.at,
+        delta,
+        command.response,
+        player=player,
     )
     state, after = after_judgement(state, command.team, correct, command.at)
     return state, events + after
@@ -91,22 +102,35 @@ def judge(state: ContestState, command: Judge) -> Result:
             state, "Judge", f"{command.team} has no answer awaiting judgement", "nothing_to_judge"
         )
     delta = judgement_delta(state, play, command.correct, command.at)
-    response = _device_answer(state, play.question_id, command.team)
+    # The host's judgement keeps the device answer it ruled on (after an undo) and its author,
+    # so the console shows what was judged and the credit stays with the same member.
+    earlier = earlier_answer(state, play.question_id, command.team)
+    response = earlier.response if earlier is not None else None
+    player = earlier.player if earlier is not None else _member(state, play, command.team)
     state, events = record_judgement(
-        state, command.team, play.question_id, command.correct, "host", command.at, delta, response
+        state,
+        command.team,
+        play.question_id,
+        command.correct,
+        "host",
+        command.at,
+        delta,
+        response,
+        player=player,
     )
     state, after = after_judgement(state, command.team, command.correct, command.at)
     return state, events + after
 
 
-def _device_answer(state: ContestState, question_id: str, team: str) -> Response | None:
-    """The team's device answer to this question (re-judged after an undo), None when spoken."""
-    # The host's judgement keeps the answer it judged, so the console shows what it ruled on.
-    for judgement in reversed(state.judgements):
-        same = judgement.question_id == question_id and judgement.team == team
-        if same and judgement.response is not None:
-            return judgement.response
-    return None
+def _member(state: ContestState, play: Play, team: str) -> str | None:
+    """Who answered for the team: in parallel the first member whose hand-in was right (else
+    the first to hand in), otherwise the member whose buzz won the race."""
+    if play.style != "parallel":
+        return race_member(play, team)
+    item = question(state, play.question_id)
+    handed = [s for s in play.submissions if s.team == team]
+    right = [s for s in handed if is_correct(item, s.response)]
+    return next((s.player for s in right or handed), None)
 
 
 def answer_deadline(state: ContestState, at: int) -> Result:
@@ -123,7 +147,9 @@ def answer_deadline(state: ContestState, at: int) -> Result:
         return with_play(state, replace(play, step="judging", deadline=None)), []
     team = play.answering[0]
     delta = -play.deduction
-    state, events = record_judgement(state, team, play.question_id, False, "timeout", at, delta)
+    state, events = record_judgement(
+        state, team, play.question_id, False, "timeout", at, delta, player=race_member(play, team)
+    )
     state, after = after_judgement(state, team, False, at)
     return state, events + after
 
@@ -154,18 +180,23 @@ def finish(state: ContestState, at: int, outcome: str) -> Result:
 
 
 def _hand_in(state: ContestState, play: Play, command: SubmitAnswer) -> Result:
-    """Keep a parallel answer (one per team, or one per player when members answer alone)."""
-    player = command.player if state.round_rules().members_answer == "individual" else None
+    """Keep a parallel answer (one per team, or one per player when members answer alone),
+    with the member who handed it in."""
+    player = command.player
+    individual = state.round_rules().members_answer == "individual"
     roster = _roster(state, command.team)
-    if player is None and state.round_rules().members_answer == "individual" and roster:
+    if individual and player is None and roster:
         raise forbid(
             state, "SubmitAnswer", "members answer individually: name the player", "player_required"
         )
-    if player is not None and player not in roster:
+    if individual and player is not None and player not in roster:
         raise forbid(
             state, "SubmitAnswer", f"{player!r} is not a player of {command.team}", "unknown_player"
         )
-    if any(s.team == command.team and s.player == player for s in play.submissions):
+    # A team answer is one per team, whichever member sends it.
+    if any(
+        s.team == command.team and (not individual or s.player == player) for s in play.submissions
+    ):
         raise forbid(state, "SubmitAnswer", "this answer was already handed in", "already_answered")
     check_fits(state, question(state, play.question_id), command.response)
     submission = Submission(
@@ -200,7 +231,10 @@ def _judge_parallel(state: ContestState, at: int) -> Result:
         if team in play.tried:
             continue
         correct, delta = _team_result(state, play, team)
-        state, judged = record_judgement(state, team, play.question_id, correct, "auto", at, delta)
+        player = _member(state, play, team)
+        state, judged = record_judgement(
+            state, team, play.question_id, correct, "auto", at, delta, player=player
+        )
         events += judged
         state, after = after_judgement(state, team, correct, at)
         events += after

@@ -180,8 +180,11 @@ def record_judgement(
     at: int,
     delta: int,
     response: Response | None = None,
+    *,
+    player: str | None,
 ) -> Result:
-    """Log a judgement with its score entry and remember the round before it for undo."""
+    """Log a judgement with its score entry and the member it credits (each caller names
+    them: it alone knows who answered), and remember the round before it for undo."""
     assert state.round is not None
     judgement = Judgement(
         id=len(state.judgements) + 1,
@@ -192,6 +195,7 @@ def record_judgement(
         at=at,
         delta=delta,
         response=response,
+        player=player,
     )
     undo_point = UndoPoint(
         judgement_id=judgement.id,
@@ -226,6 +230,22 @@ def record_judgement(
         )
         events.append(changed)
     return state, events
+
+
+def race_member(play: Play, team: str) -> str | None:
+    """The member whose buzz won the race for the team, None outside a race or unnamed."""
+    if play.race is None:
+        return None
+    return next((b.player for b in play.race.buzzes if b.team == team), None)
+
+
+def earlier_answer(state: ContestState, question_id: str, team: str) -> Judgement | None:
+    """The team's last judged device answer to the question (re-judged after an undo)."""
+    for judgement in reversed(state.judgements):
+        same = judgement.question_id == question_id and judgement.team == team
+        if same and judgement.response is not None:
+            return judgement
+    return None
 
 
 def close_play(state: ContestState, at: int, outcome: str) -> Result:

@@ -140,6 +140,10 @@ def buzz(state: ContestState, command: Buzz) -> Result:
         return _trail(state, play, race, record)
     race = evolve(race, buzzes=(*race.buzzes, record), buzzed=(*race.buzzed, team))
     accepted = BuzzAccepted(at=at, team=team, player=command.player, reaction_ms=reaction)
+    if command.player is not None:
+        counts = state.member_buzzes
+        counts = {**counts, command.player: counts.get(command.player, 0) + 1}
+        state = evolve(state, member_buzzes=counts)
     if rules.fairness == "arrival":
         state, decided = decide(with_play(state, evolve(play, race=race)), at)
         return state, [accepted, *decided]

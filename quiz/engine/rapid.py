@@ -24,6 +24,7 @@ from quiz.engine.play import (
     Result,
     check_fits,
     check_team,
+    earlier_answer,
     forbid,
     question,
     record_judgement,
@@ -86,13 +87,20 @@ def submit(state: ContestState, command: SubmitAnswer) -> Result:
     item = question(state, lane.question_id)
     check_fits(state, item, command.response)
     correct = is_correct(item, command.response)
-    return _judged(state, lane, correct, "auto", command.at, command.response)
+    return _judged(state, lane, correct, "auto", command.at, command.response, command.player)
 
 
 def judge(state: ContestState, command: Judge) -> Result:
     """The host's judgement of the lane's current (spoken) answer."""
     lane = _open_lane(state, "Judge", command.team)
-    return _judged(state, lane, command.correct, "host", command.at, None)
+    assert lane.question_id is not None
+    # After an undo the host re-judges the typed answer: it keeps its response and its author.
+    earlier = earlier_answer(state, lane.question_id, lane.team)
+    if earlier is None:
+        return _judged(state, lane, command.correct, "host", command.at, None, None)
+    return _judged(
+        state, lane, command.correct, "host", command.at, earlier.response, earlier.player
+    )
 
 
 def pass_question(state: ContestState, command: PassQuestion) -> Result:
@@ -134,6 +142,7 @@ def _judged(
     by: JudgedBy,
     at: int,
     response: Response | None,
+    player: str | None,
 ) -> Result:
     assert lane.question_id is not None
     rules = state.round_rules()
@@ -147,6 +156,7 @@ def _judged(
         at,
         delta,
         response,
+        player=player,
     )
     if correct:
         state = _update_lane(state, replace(_lane(state, lane.team), correct=lane.correct + 1))

@@ -23,7 +23,9 @@ from quiz.engine.state import ContestState
 JSONValue: TypeAlias = Any
 _COMMANDS = {cls.__name__: cls for cls in COMMAND_TYPES}
 _EVENTS = {cls.__name__: cls for cls in EVENT_TYPES}
-SNAPSHOT_VERSION = 1
+# 2: judgements name the member credited and the state counts members' buzzes; a snapshot of
+# an older version is not read (ContestService replays the contest's log from the start).
+SNAPSHOT_VERSION = 2
 _HINTS: dict[type[Any], dict[str, Any]] = {}
 
 

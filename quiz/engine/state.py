@@ -2,7 +2,7 @@
 
 Mappings in the state are never mutated after construction; every change builds a new one.
 Past questions are not kept here (the command log is the evidence); only the ledger of score
-entries and the judgements grow with the contest.
+entries and the judgements grow with the contest (and the buzz count per member, one entry each).
 """
 
 from __future__ import annotations
@@ -225,6 +225,9 @@ class Judgement:
     at: int
     delta: int
     response: Response | None = None
+    # The member credited on the 成绩单: who handed in the judged response, else whose buzz won
+    # the race for the team; None when no member is known (a spoken answer, a shared console).
+    player: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +288,9 @@ class ContestState:
     tiebreak_totals: dict[str, int] = field(default_factory=dict)
     judgements: tuple[Judgement, ...] = ()
     undone: tuple[int, ...] = ()
+    # Accepted buzzes per member (a trailing buzz is no acceptance), for the 成绩单; an undo or
+    # a replaced question keeps them, because the press itself happened.
+    member_buzzes: dict[str, int] = field(default_factory=dict)
     undo_point: UndoPoint | None = None
     question_start: QuestionStart | None = None
     used: tuple[str, ...] = ()
@@ -302,6 +308,15 @@ class ContestState:
         assert self.rules is not None
         assert self.round is not None
         return self.rules.rounds[self.round.index]
+
+    def member_correct(self) -> dict[str, int]:
+        """Correct answers per credited member; an undone or replaced judgement credits nobody."""
+        undone = set(self.undone)
+        counts: dict[str, int] = {}
+        for judgement in self.judgements:
+            if judgement.correct and judgement.player is not None and judgement.id not in undone:
+                counts[judgement.player] = counts.get(judgement.player, 0) + 1
+        return counts
 
     def phase_name(self) -> str:
         """A readable phase for errors and views, e.g. 'buzzer/armed' or 'between_rounds'."""

@@ -76,8 +76,6 @@ def view(state: ContestState, role: str) -> dict[str, Any]:
         if state.round.play is not None:
             result["question"] = _play_view(state, state.round.play, host, team)
     if host:
-        result["undo_available"] = state.undo_point is not None
-        result["replace_available"] = state.question_start is not None
         result["clocks"] = to_plain(state.clocks)
         result["ledger_size"] = len(state.ledger)
         result["legal"] = {name: move.to_plain() for name, move in legal_commands(state).items()}
@@ -343,6 +341,11 @@ def _team_status(state: ContestState, team: str, table: tuple[Any, ...]) -> dict
         and team in play.answering
         and team not in play.tried
     )
+    # A phone reloaded during an early-press lockout still shows it: the view keeps this
+    # team's end of the lockout (server ms, possibly past); another team's is none of its own.
+    early_until = None
+    if play is not None and play.step != "closed":
+        early_until = dict(play.early_until).get(team)
     return {
         "team": team,
         "score": standing.score if standing is not None else None,
@@ -352,4 +355,5 @@ def _team_status(state: ContestState, team: str, table: tuple[Any, ...]) -> dict
         "can_buzz": can_buzz,
         "can_answer": can_answer,
         "your_turn": play is not None and team in play.answering,
+        "early_until": early_until,
     }

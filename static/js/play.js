@@ -549,6 +549,16 @@ function earlyRuleText() {
   return rule ? t(`play.buzz.early_rule.${rule}`) : "";
 }
 
+/**
+ * When this team's early-press lockout ends, on this device's clock: the server's end from the
+ * view (so a page reloaded during the lockout still shows it), or the end this page counted from
+ * its own press before the update came, whichever is later.
+ */
+function earlyEnd() {
+  const until = (view.you || {}).early_until;
+  return Math.max(local.earlyUntil, typeof until === "number" ? clock.toLocal(until) : 0);
+}
+
 function pressKey() {
   const play = view.question;
   if (local.raceKey) return local.raceKey;
@@ -580,7 +590,7 @@ function buzzerState() {
   if (view.paused) return { s: "paused" };
   // After an early press the server ignores this team's presses for early_lockout_ms (rule
   // lockout): the buzzer says so and counts down instead of looking ready.
-  const early = local.earlyUntil - Date.now();
+  const early = earlyEnd() - Date.now();
   if (early > 0 && ["reading", "armed", "collecting"].includes(play.step)) return { s: "early", ms: early };
   if (play.step === "reading") {
     return local.buzzedKey === pressKey() ? { s: "sent" } : { s: "ready" };

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
-from quiz.app import Services
+from quiz.app import Services, build_services
 from quiz.app.contest_setup import build_contest
-from quiz.app.lobby import join, teams_of
+from quiz.app.contests import SNAPSHOT_EVERY
+from quiz.app.lobby import teams_of
 from quiz.app.results import RANK_REASONS, Results, contest_results
 from quiz.engine.commands import (
     AdjustScore,
     ArmBuzzers,
     Buzz,
+    Command,
     EndContest,
     EndRound,
     Judge,
     OpenQuestion,
     StartRound,
+    UndoJudgement,
 )
 from quiz.engine.machine import final_ranking
 from quiz.engine.scoring import standings
+from quiz.storage import contest_repo
 from quiz.web.result_sheets import rounds_table
+from tests.helpers import join_with_code
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
 # 云PK擂台赛 as users ran it, with spoken answers so the test judges each duel question itself.
@@ -146,7 +153,7 @@ def test_an_arena_contest_ranks_as_announced_not_by_points(
     assert final.questions[0]["key"]
     assert isinstance(final.questions[0]["question_version"], int)
     assert final.label == "云PK擂台赛 Cloud PK arena"
-    assert final.venue == "云PK擂台赛"
+    assert final.venue == ""  # not given: a blank line on the 成绩单, never the title
 
 
 def test_tiebreak_points_stay_in_their_own_column_and_the_sums_add_up(
@@ -157,7 +164,7 @@ def test_tiebreak_points_stay_in_their_own_column_and_the_sums_add_up(
     code = build_contest(
         contests, title="加赛", template="mini", seed=1, bank_ids=["party-history"]
     ).code
-    join(contests, code, "lhasa", "卓玛")
+    join_with_code(contests, code, "lhasa", "卓玛")
     listed = teams_of(contests, code, member_names=True)
     assert listed is not None
     zhuoma = next(t for t in listed["teams"] if t["id"] == "lhasa")["member_names"][0]["id"]
@@ -199,3 +206,64 @@ def test_tiebreak_points_stay_in_their_own_column_and_the_sums_add_up(
     member = next(m for m in results.members if m["player"] == zhuoma)
     assert (member["name"], member["buzzes"], member["correct"]) == ("卓玛", 1, 1)
     assert [q["round"] for q in results.questions] == [4]
+
+
+def test_members_are_counted_from_the_state_however_long_the_log(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZ_TEMPLATES_DIR", str(TEMPLATES))
+    contests = services.contests
+    code = build_contest(
+        contests, title="长", template="mini", seed=1, bank_ids=["party-history"]
+    ).code
+    for team, name in (("lhasa", "卓玛"), ("lhasa", "次仁"), ("shigatse", "格桑")):
+        join_with_code(contests, code, team, name)
+    listed = teams_of(contests, code, member_names=True)
+    assert listed is not None
+    ids = {m["name"]: m["id"] for t in listed["teams"] for m in t["member_names"]}
+    # A log longer than SNAPSHOT_EVERY, so a fresh process starts from a snapshot.
+    for number in range(SNAPSHOT_EVERY + 20):
+        delta = 1 if number % 2 else -1
+        contests.execute(
+            code, lambda at, d=delta: AdjustScore(at=at, team="ngari", delta=d, note="校")
+        )
+    contests.execute(code, lambda at: StartRound(at=at))  # 必答 passes unasked
+    contests.execute(code, lambda at: EndRound(at=at))
+
+    def race(team: str, member: str, correct: bool) -> list[Callable[[int], Command]]:
+        return [
+            lambda at: ArmBuzzers(at=at),
+            lambda at: Buzz(at=at, team=team, player=ids[member]),
+            lambda at: Judge(at=at, team=team, correct=correct),
+        ]
+
+    steps = [
+        lambda at: StartRound(at=at),
+        lambda at: OpenQuestion(at=at),
+        *race("lhasa", "卓玛", True),
+        lambda at: OpenQuestion(at=at),
+        *race("shigatse", "格桑", False),  # the rebound goes to 次仁
+        *race("lhasa", "次仁", True),
+        lambda at: OpenQuestion(at=at),
+        *race("lhasa", "卓玛", True),
+        lambda at: UndoJudgement(at=at),  # 卓玛 loses this credit, keeps the buzz
+        lambda at: Judge(at=at, team="lhasa", correct=False),
+        *race("shigatse", "格桑", True),
+    ]
+    for step in steps:
+        contests.execute(code, step)
+    expected = {"卓玛": (2, 1), "次仁": (1, 1), "格桑": (2, 1)}
+
+    def counted(results: Results | None) -> dict[str, tuple[int, int]]:
+        assert results is not None
+        return {m["name"]: (m["buzzes"], m["correct"]) for m in results.members if m["buzzes"]}
+
+    with monkeypatch.context() as patched:  # results read the state, never the log
+        patched.setattr(contest_repo, "commands_after", _no_log)
+        assert counted(contest_results(contests, code)) == expected
+    fresh = build_services(contests.sessions, clock_ms=contests.clock_ms)
+    assert counted(contest_results(fresh.contests, code)) == expected
+
+
+def _no_log(*_args: object) -> NoReturn:
+    raise AssertionError("results replayed the command log")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from quiz.engine.commands import (
+    ArmBuzzers,
+    Buzz,
     EndRound,
     Judge,
     OpenQuestion,
@@ -25,6 +27,8 @@ from tests.engine.factories import (
     run,
     wrong_response,
 )
+
+DEVICE_BUZZER = {"kind": "抢答", "answer_input": "device", "questions": {"count": 3}}
 
 
 def test_turns_follow_seat_order_and_answers_before_the_prompt_are_invalid() -> None:
@@ -270,3 +274,96 @@ def test_refusals_carry_a_stable_protocol_code() -> None:
     assert BadResponse.code == "bad_response"
     assert ContestError.code == CommandRefused.code == WrongPhase.code == "refused"
     assert NotPermitted("SubmitAnswer", "x", "y").code == "refused"
+
+
+def test_the_member_who_typed_the_answer_is_credited_over_the_one_who_buzzed() -> None:
+    state = contest(DEVICE_BUZZER, questions=bank(20, "single"))
+    state, _ = run(
+        state,
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            ArmBuzzers(at=20),
+            Buzz(at=30, team="lhasa", player="dawa"),
+            SubmitAnswer(at=40, team="lhasa", player="pema", response=1),
+        ],
+    )
+    assert [(j.player, j.correct) for j in state.judgements] == [("pema", True)]
+    assert state.member_buzzes == {"dawa": 1}
+    assert state.member_correct() == {"pema": 1}
+
+
+def test_an_unnamed_typed_answer_is_credited_to_the_member_who_buzzed() -> None:
+    state = contest(DEVICE_BUZZER, questions=bank(20, "single"))
+    state, _ = run(
+        state,
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            ArmBuzzers(at=20),
+            Buzz(at=30, team="lhasa", player="dawa"),
+            SubmitAnswer(at=40, team="lhasa", response=1),
+        ],
+    )
+    assert state.member_correct() == {"dawa": 1}
+
+
+def test_a_turn_answer_and_a_silence_credit_their_members() -> None:
+    state, _ = run(
+        contest({"kind": "必答"}, questions=bank(20, "single")),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            PromptAnswer(at=20),
+            SubmitAnswer(at=30, team="lhasa", player="dawa", response=1),
+            OpenQuestion(at=40),
+            PromptAnswer(at=50),
+            Tick(at=50 + 30_000),
+        ],
+    )
+    assert [(j.team, j.player, j.by) for j in state.judgements] == [
+        ("lhasa", "dawa", "auto"),
+        ("shigatse", None, "timeout"),
+    ]
+
+
+def test_members_answering_alone_credit_the_first_right_member() -> None:
+    state = contest(
+        {"kind": "必答", "mode": "all", "members_answer": "individual"},
+        questions=bank(20, "single"),
+        teams=("a", "b"),
+        players={"a": ["a1", "a2"], "b": ["b1"]},
+    )
+    state, _ = run(
+        state,
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            PromptAnswer(at=20),
+            SubmitAnswer(at=30, team="a", player="a1", response=0),
+            SubmitAnswer(at=31, team="a", player="a2", response=1),
+            SubmitAnswer(at=32, team="b", player="b1", response=0),
+        ],
+    )
+    assert [(j.team, j.player, j.correct) for j in state.judgements] == [
+        ("a", "a2", True),
+        ("b", "b1", False),
+    ]
+    assert state.member_correct() == {"a2": 1}
+
+
+def test_a_team_answer_in_parallel_credits_the_member_who_sent_it() -> None:
+    state, _ = run(
+        contest({"kind": "必答", "mode": "all"}, questions=bank(20, "single"), teams=("a", "b")),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=10),
+            PromptAnswer(at=20),
+            SubmitAnswer(at=30, team="a", player="dawa", response=1),
+        ],
+    )
+    with pytest.raises(NotPermitted, match="already handed in"):
+        apply(state, SubmitAnswer(at=31, team="a", player="pema", response=0))
+    state, _ = run(state, [SubmitAnswer(at=32, team="b", player="norbu", response=1)])
+    assert [(j.team, j.player) for j in state.judgements] == [("a", "dawa"), ("b", "norbu")]
+    assert state.member_correct() == {"dawa": 1, "norbu": 1}

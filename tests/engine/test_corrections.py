@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from quiz.engine.commands import (
@@ -13,6 +15,7 @@ from quiz.engine.commands import (
     ReplaceQuestion,
     SkipQuestion,
     StartRound,
+    SubmitAnswer,
     UndoJudgement,
 )
 from quiz.engine.errors import NotPermitted
@@ -20,7 +23,7 @@ from quiz.engine.events import JudgementUndone, QuestionReplaced, ScoreChanged
 from quiz.engine.machine import apply
 from quiz.engine.scoring import ledger_totals
 from quiz.engine.state import ContestState
-from tests.engine.factories import contest, run
+from tests.engine.factories import bank, contest, run
 
 
 def judged_wrong() -> ContestState:
@@ -103,3 +106,51 @@ def test_skip_closes_without_score_or_reveal() -> None:
     assert state.round is not None
     assert state.round.play is not None
     assert state.round.play.outcome == "skipped"
+
+
+def buzzed_and_right(**round_rules: Any) -> ContestState:
+    state, _ = run(
+        contest({"kind": "抢答", "questions": {"count": 3}, **round_rules}, questions=bank(20)),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=1),
+            ArmBuzzers(at=2),
+            Buzz(at=3, team="ngari", player="norbu"),
+        ],
+    )
+    return state
+
+
+def test_an_undone_judgement_credits_nobody_and_a_re_judgement_credits_the_buzzer() -> None:
+    state, _ = run(buzzed_and_right(), [Judge(at=4, team="ngari", correct=True)])
+    assert state.member_correct() == {"norbu": 1}
+    state, _ = run(state, [UndoJudgement(at=5)])
+    assert state.member_correct() == {}
+    assert state.member_buzzes == {"norbu": 1}  # the press itself stands
+    state, _ = run(state, [Judge(at=6, team="ngari", correct=True)])
+    assert [(j.id, j.player) for j in state.judgements] == [(1, "norbu"), (2, "norbu")]
+    assert state.member_correct() == {"norbu": 1}
+
+
+def test_a_re_judged_typed_answer_stays_with_the_member_who_typed_it() -> None:
+    state, _ = run(
+        buzzed_and_right(answer_input="device"),
+        [
+            SubmitAnswer(at=4, team="ngari", player="yangzom", response=0),
+            UndoJudgement(at=5),
+            Judge(at=6, team="ngari", correct=True),
+        ],
+    )
+    assert [(j.player, j.response, j.correct) for j in state.judgements] == [
+        ("yangzom", 0, False),
+        ("yangzom", 0, True),
+    ]
+    assert state.member_correct() == {"yangzom": 1}
+
+
+def test_a_replaced_question_takes_its_credit_back() -> None:
+    state, _ = run(
+        buzzed_and_right(), [Judge(at=4, team="ngari", correct=True), ReplaceQuestion(at=5)]
+    )
+    assert state.member_correct() == {}
+    assert state.member_buzzes == {"norbu": 1}

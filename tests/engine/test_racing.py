@@ -290,3 +290,37 @@ def test_compensated_decision_fires_on_the_next_command_past_the_window() -> Non
 def test_buzz_outside_a_round_names_the_phase() -> None:
     with pytest.raises(WrongPhase, match="lobby"):
         apply(contest({"kind": "抢答"}), Buzz(at=1, team="lhasa"))
+
+
+def test_the_member_whose_buzz_won_is_credited_and_each_accepted_buzz_counted() -> None:
+    state, _ = run(
+        buzzer_round(rebound="once"),
+        [
+            ArmBuzzers(at=1000),
+            Buzz(at=1100, team="lhasa", player="dawa"),
+            Buzz(at=1150, team="ngari", player="norbu"),  # trails the decided race: no count
+            Judge(at=1200, team="lhasa", correct=False),
+            ArmBuzzers(at=1300),
+            Buzz(at=1400, team="ngari", player="norbu"),
+            Judge(at=1500, team="ngari", correct=True),
+        ],
+    )
+    assert [(j.team, j.player, j.correct) for j in state.judgements] == [
+        ("lhasa", "dawa", False),
+        ("ngari", "norbu", True),
+    ]
+    assert state.member_buzzes == {"dawa": 1, "norbu": 1}
+    assert state.member_correct() == {"norbu": 1}
+
+
+def test_a_buzz_with_no_member_named_counts_for_nobody() -> None:
+    state, _ = run(
+        buzzer_round(),
+        [
+            ArmBuzzers(at=1000),
+            Buzz(at=1100, team="lhasa"),
+            Judge(at=1200, team="lhasa", correct=True),
+        ],
+    )
+    assert state.judgements[0].player is None
+    assert (state.member_buzzes, state.member_correct()) == ({}, {})

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.engine.commands import PassQuestion, StartRound, StartWindow, SubmitAnswer, Tick
+from quiz.engine.commands import (
+    Judge,
+    PassQuestion,
+    StartRound,
+    StartWindow,
+    SubmitAnswer,
+    Tick,
+    UndoJudgement,
+)
 from quiz.engine.errors import BadResponse, NotPermitted
 from quiz.engine.events import AnswerRevealed, RapidWindowClosed, RoundEnded
 from quiz.engine.machine import apply
@@ -85,3 +93,23 @@ def test_a_wrong_shaped_answer_is_refused_and_the_lane_stays_on_its_question() -
     after, _ = run(state, [SubmitAnswer(at=21, team="lhasa", response=1)])
     assert lane_question(state, "lhasa") == first
     assert lane_question(after, "lhasa") != first
+
+
+def test_a_typed_answer_credits_its_member_and_keeps_them_when_re_judged() -> None:
+    state, _ = run(
+        contest(RAPID, questions=bank(20, "single"), teams=("a", "b")),
+        [
+            StartRound(at=0),
+            StartWindow(at=1, team="a"),
+            SubmitAnswer(at=2, team="a", player="a1", response=1),
+            SubmitAnswer(at=3, team="a", player="a2", response=0),
+            UndoJudgement(at=4),
+            Judge(at=5, team="a", correct=True),
+        ],
+    )
+    assert [(j.player, j.response, j.correct) for j in state.judgements] == [
+        ("a1", 1, True),
+        ("a2", 0, False),
+        ("a2", 0, True),
+    ]
+    assert state.member_correct() == {"a1": 1, "a2": 1}

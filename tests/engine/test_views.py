@@ -196,6 +196,43 @@ def test_a_team_sees_its_own_status() -> None:
     assert view(state, "team:ngari")["you"]["can_buzz"] is True
 
 
+def test_a_team_sees_the_end_of_its_own_early_press_lockout_and_no_other_teams() -> None:
+    round_spec = {"kind": "抢答", "early_press": "lockout", "early_lockout_ms": 1500}
+    state, _ = run(
+        contest(round_spec), [StartRound(at=0), OpenQuestion(at=1), Buzz(at=2345, team="lhasa")]
+    )
+    assert view(state, "team:lhasa")["you"]["early_until"] == 3845
+    assert view(state, "team:ngari")["you"]["early_until"] is None
+    for role in ("host", "screen", "audience"):
+        assert "3845" not in json.dumps(view(state, role)), role
+    state, _ = run(
+        state,
+        [
+            ArmBuzzers(at=2400),
+            Buzz(at=2500, team="ngari"),
+            Judge(at=2600, team="ngari", correct=True),
+        ],
+    )
+    assert view(state, "team:lhasa")["you"]["early_until"] is None  # the question closed
+
+
+def test_the_host_view_has_no_flags_the_legal_moves_replaced() -> None:
+    state, _ = run(
+        contest({"kind": "抢答"}),
+        [
+            StartRound(at=0),
+            OpenQuestion(at=1),
+            ArmBuzzers(at=2),
+            Buzz(at=3, team="ngari"),
+            Judge(at=4, team="ngari", correct=False),
+        ],
+    )
+    seen = view(state, "host")
+    assert "undo_available" not in seen
+    assert "replace_available" not in seen
+    assert seen["legal"]["UndoJudgement"]["ok"] is True
+
+
 @pytest.mark.parametrize(("rule", "lockout_ms"), [("lockout", 1500), ("foul", 500), ("ignore", 0)])
 def test_every_role_sees_the_rounds_early_press_rule(rule: str, lockout_ms: int) -> None:
     round_spec = {"kind": "抢答", "early_press": rule, "early_lockout_ms": lockout_ms}

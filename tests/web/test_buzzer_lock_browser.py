@@ -64,6 +64,11 @@ TWELVE_TEMPLATE = "\n".join(
         "",
     ]
 )
+# The same round with a lockout long enough to reload the phone inside it.
+RELOAD_LOCKOUT_MS = 5000  # the longest a template allows
+RELOAD_TEMPLATE = TWELVE_TEMPLATE.replace("name: twelve", "name: reload").replace(
+    f"early_lockout_ms: {LOCKOUT_MS}", f"early_lockout_ms: {RELOAD_LOCKOUT_MS}"
+)
 LOCK_SCRIPT = """() => {
   const b = document.getElementById("buzzer");
   const lock = b.querySelector(".bz-lock");
@@ -81,7 +86,8 @@ LOCK_SCRIPT = """() => {
 def lock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server with the web tests' templates (mini: a 抢答 round with fouls) and twelve teams."""
     root = tmp_path_factory.mktemp("lock")
-    with server_with_templates(root, {"twelve": TWELVE_TEMPLATE}, web_templates=True) as live:
+    templates = {"twelve": TWELVE_TEMPLATE, "reload": RELOAD_TEMPLATE}
+    with server_with_templates(root, templates, web_templates=True) as live:
         yield live
 
 
@@ -109,9 +115,15 @@ def new_page(
 
 
 def seated_phone(
-    browser: Browser, server: LiveServer, code: str, team: str, lang: str = "zh"
+    browser: Browser,
+    server: LiveServer,
+    code: str,
+    team: str,
+    lang: str = "zh",
+    clock_ahead_ms: int = 0,
 ) -> tuple[BrowserContext, Page, Watch]:
-    """A phone already seated for `team` (seat in localStorage), on /play in `lang`."""
+    """A phone already seated for `team` (seat in localStorage), on /play in `lang`, its clock
+    `clock_ahead_ms` ahead of the server's."""
     seat = server.join(code, team, "卓玛")
     context, page, watch = new_page(browser, **PHONE)
     context.add_init_script(
@@ -119,6 +131,10 @@ def seated_phone(
         f"localStorage.setItem('leitai.team', {team!r});"
         f"localStorage.setItem('leitai.lang', {lang!r});"
     )
+    if clock_ahead_ms:
+        context.add_init_script(
+            f"{{ const now = Date.now; Date.now = () => now.call(Date) + {clock_ahead_ms}; }}"
+        )
     page.goto(f"{server.url}/play")
     return context, page, watch
 
@@ -185,6 +201,57 @@ def test_before_arming_the_buzzer_is_locked_and_an_early_press_shows_the_lockout
         expect(buzzer).to_have_class(re.compile(r"\bbz-armed\b"))
         looks = phone.evaluate(LOCK_SCRIPT)
         assert (looks["lock"], looks["disabled"]) == (False, "false")
+    finally:
+        context.close()
+        close_all(host)
+        http.close()
+    assert watch.errors == []
+    assert watch.foreign == []
+
+
+def test_a_phone_reloaded_during_an_early_lockout_still_counts_it_down(
+    browser: Browser, lock_server: LiveServer
+) -> None:
+    server = lock_server
+    http = server.host()
+    code = server.create_contest(http, template="reload")["code"]
+    host = Recorder(server, {"role": "host", "contest": code}, http).connect()
+    # The phone's clock is 90 s fast: the lockout's end (server ms, from the view) only shows
+    # right when the page converts it with its server clock offset.
+    context, phone, watch = seated_phone(browser, server, code, "t01", clock_ahead_ms=90_000)
+    try:
+        expect(phone.locator("#play-q .welcome-team")).to_have_text("第1消防救援支队")
+        command(host, "StartRound")
+        command(host, "OpenQuestion")
+        buzzer = phone.locator("#buzzer")
+        expect(buzzer).to_have_class(re.compile(r"\bbz-ready\b"))
+        tap(phone)
+        expect(buzzer).to_have_class(re.compile(r"\bbz-early\b"))
+        wait_until(
+            lambda: any(
+                e["kind"] == "BuzzIgnored" and e["team"] == "t01"
+                for name, data in list(host.messages)
+                if name == "update"
+                for e in data["events"]
+            ),
+            what="the early press logged",
+        )
+
+        phone.reload()
+        expect(buzzer).to_have_class(re.compile(r"\bbz-early\b"))
+        expect(buzzer.locator(".bz-main")).to_have_text("抢早了，稍候")
+        left = buzzer.locator(".bz-sub")
+        expect(left).to_have_text(re.compile(r"^[0-5]\.\d 秒后可再按$"))
+        expect(buzzer).to_have_attribute("data-reason", "buzzers_not_armed")
+        assert phone.evaluate(LOCK_SCRIPT)["lock"] is True
+        first = left.inner_text()
+        phone.wait_for_timeout(400)
+        assert left.inner_text() != first  # it counts down
+        shot(phone, "early-reloaded")
+        # When the lockout ends the buzzer is back to waiting by itself.
+        expect(buzzer).to_have_class(re.compile(r"\bbz-ready\b"), timeout=RELOAD_LOCKOUT_MS)
+        command(host, "ArmBuzzers", countdown_ms=0)
+        expect(buzzer).to_have_class(re.compile(r"\bbz-armed\b"))
     finally:
         context.close()
         close_all(host)

@@ -45,7 +45,8 @@ function render(v, events) {
   document.getElementById("frozen-note").hidden = !v.standings_frozen;
   if (!v.standings_frozen) renderStandings(box, shown.standings, { bars: true, fouls: true, compact: true });
   const play = v.question;
-  const race = play && play.race;
+  // Once the question closes its race is history: the keys go back to neutral for the next one.
+  const race = play && play.step !== "closed" ? play.race : null;
   for (const k of keys) {
     const box = keyBox(k.team);
     if (!box) continue;

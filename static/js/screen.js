@@ -15,7 +15,10 @@ const screenEl = document.getElementById("screen");
 // Who has joined, by team: read with the screen's key (GET /api/contests/<code>?key=...).
 let members = null;
 const stage = createStage(document.getElementById("stage"), {
-  clock, pause, sounds: true, lobby: { code: data.code, joinUrl: data.join_url, members: () => members },
+  clock, pause, sounds: true, lobby: {
+    code: data.code, joinUrl: data.join_url, watchUrl: data.watch_url, joinMode: data.join_mode,
+    members: () => members,
+  },
 });
 document.getElementById("sound-slot").append(soundToggle());
 // Under the board: why no ranking shows after the end (until the podium), and what a tie-break

@@ -136,6 +136,7 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
   let lastLow = null;
   let goneFor = null;
   let goTimer = null;
+  let armTimer = null;
   let judged = { id: null, list: [] };
 
   function render(next, events = null) {
@@ -190,11 +191,7 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
       round && round.turn, view.podium, lobby && view.teams, lobby && lobby.members && [...(lobby.members() || [])]]);
     keyed(body, bodyKey, () => buildBody(view));
 
-    // Race strip / who answers.
-    const info = raceInfo(view, clock);
-    keyed(race, JSON.stringify([lang, play && play.step, info && info.race, play && play.answering,
-      play && play.tried, play && play.locked, play && play.outcome, play && play.submitted]),
-    () => buildRace(view, info));
+    paintRace();
 
     // Status line: who is on turn / whose answer.
     keyed(status, JSON.stringify([lang, play && play.step, play && play.outcome, round && round.turn,
@@ -208,6 +205,15 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     if (events) showFlashes(events);
     fit();
     tick();
+  }
+
+  /** The race strip (who buzzed, or the open buzzers once the 3-2-1 is over) and who answers. */
+  function paintRace() {
+    const play = view.question;
+    const info = raceInfo(view, clock);
+    keyed(race, JSON.stringify([getLang(), play && play.step, info && info.race, info && info.countdown > 0,
+      play && play.answering, play && play.tried, play && play.locked, play && play.outcome, play && play.submitted]),
+    () => buildRace(view, info));
   }
 
   /** Shrink the stage's content step by step until it fits (the question stays at 4vw+). */
@@ -225,13 +231,22 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     const play = v.question;
     const round = v.round;
     if (v.phase === "lobby" && lobby) {
+      // With team codes the public code only watches: members scan their own team's QR (from
+      // the host), so the projector's QR leads the hall to the audience page instead.
+      const byTeam = lobby.joinMode === "team_code";
+      const code = encodeURIComponent(lobby.code);
+      const url = byTeam ? lobby.watchUrl : lobby.joinUrl;
       return h("div.lobby",
-        h("div.lobby-qr", h("img", { src: `/qr/${encodeURIComponent(lobby.code)}.svg`, alt: "QR" })),
+        h("div.lobby-qr", h("img", {
+          src: byTeam ? `/qr/watch/${code}.svg` : `/qr/${code}.svg`,
+          alt: t(byTeam ? "screen.watch_qr" : "screen.join_qr"),
+        })),
         h("div.lobby-info",
-          h("div.lobby-join", t("screen.join")),
+          h("div.lobby-join", t(byTeam ? "screen.join_team" : "screen.join")),
           h("div.lobby-code", lobby.code),
-          h("div.lobby-url", lobby.joinUrl || ""),
-          isLoopbackUrl(lobby.joinUrl) ? h("div.lobby-warn", t("host.loopback")) : null,
+          byTeam ? h("div.lobby-watch", t("screen.watch")) : null,
+          h("div.lobby-url", url || ""),
+          isLoopbackUrl(url) ? h("div.lobby-warn", t("host.loopback")) : null,
           h("div.lobby-teams", (v.teams || []).map((team) => lobbyTeam(team, lobby.members && lobby.members())))));
     }
     if (v.phase === "lobby" || v.phase === "blank") {
@@ -310,6 +325,8 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     if (info) {
       // "X 抢到！" belongs to the answer that follows; once the question closes it is stale.
       if (info.race.winner) return play.step === "closed" ? [] : raceResultNodes(v, info.race, { compact });
+      // During the 3-2-1 the buzzers are not open yet: 抢答！ shows at armed_at, not before.
+      if (info.open && info.countdown > 0) return h("div.race-open.is-countdown", t("race.countdown"));
       if (info.open) {
         return h("div.race-open", { class: play.step === "collecting" ? "is-collecting" : "" },
           play.step === "collecting" ? t("race.collecting") : t("race.go"));
@@ -442,9 +459,13 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
     if (!view) return;
     const play = view.question;
     const info = raceInfo(view, clock);
+    paintRace();
 
-    // 3-2-1 before the buzzers arm, then "抢答!" once when they do.
+    // 3-2-1 before the buzzers arm, then "抢答!" once when they do: at armed_at on this device's
+    // clock to the millisecond (a timer), not at the next 100 ms tick, so every page agrees.
+    clearTimeout(armTimer);
     if (info && info.countdown > 0 && !view.paused) {
+      armTimer = setTimeout(tick, Math.ceil(info.countdown));
       const n = Math.ceil(info.countdown / 1000);
       countdown.hidden = false;
       countdown.classList.remove("is-go");

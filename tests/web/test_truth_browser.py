@@ -132,8 +132,9 @@ def new_page(browser: Browser, **options: Any) -> tuple[BrowserContext, Page, Wa
 
 
 def join(page: Page, server: LiveServer, code: str, team_name: str, player: str) -> None:
-    page.goto(f"{server.url}/join/{code}")
-    page.locator("#team-buttons .team-button", has_text=team_name).click()
+    """Join as a phone that scanned the team's QR (its link carries the team's code)."""
+    team = next(key for key, name in TEAMS.items() if name == team_name)
+    page.goto(f"{server.url}/join/{code}?team={server.team_code(code, team)}")
     page.locator("#name-input").fill(player)
     page.locator("#join-btn").click()
     page.wait_for_url(f"{server.url}/play")
@@ -351,6 +352,10 @@ def test_the_one_laptop_page_takes_keys_one_to_nine_and_host_shortcuts(
         shot(page, "local-won")
         press(page, "c")
         expect(page.locator('#standings .st-row[data-team="t9"] .st-score')).to_have_text("110")
+        # The question closed: its winner's ★ does not linger into the next race.
+        expect(page.locator('.local-key[data-team="t9"]')).not_to_have_class(
+            re.compile("is-winner")
+        )
 
         # The next question: key 1 for the first team, W: wrong.
         press(page, "n")

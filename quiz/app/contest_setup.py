@@ -8,24 +8,33 @@ job, under the same lock and in the same order as every other command.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from quiz.app.contests import ContestService, CreatedContest, NewContest
+from quiz.app.errors import Refused
+from quiz.app.lobby import contest_info
 from quiz.contests.templates import Template, TemplateError, read_template_file, shipped_templates
 from quiz.engine.errors import RuleSetError, SelectionError
 from quiz.engine.questions import Question
 from quiz.engine.rules import RoundRules, RuleSet, ruleset_from_mapping
 from quiz.engine.selection import plan_contest
 from quiz.storage.bank_repo import current_version_ids, load_bank
+from quiz.storage.contest_repo import set_details
 
 MAX_TITLE = 100
 MAX_TEAM_NAME = 40
 MIN_TEAMS, MAX_TEAMS = 2, 12
 # The round values the host's form may change; everything else stays the template's.
 ROUND_OVERRIDES = frozenset({"count", "answer_seconds", "buzz_window_seconds", "points"})
+# The 成绩单's 地点, 主办单位 and 主持人: optional texts the host gives at creation or later.
+DETAIL_FIELDS = ("venue", "organiser", "host_name")
+MAX_DETAIL = 60
+# How members join a contest: with their team's own code, or (informal practice) the contest's.
+JOIN_MODES = ("team_code", "open")
 
 
 class SetupError(ValueError):
@@ -173,6 +182,45 @@ def _pool(
     return pool, versions
 
 
+def contest_details(raw: dict[str, Any]) -> dict[str, str]:
+    """The venue, organiser and host name ``raw`` gives, trimmed: each text (or null for empty)
+    of at most 60 characters without control characters, else refused ``bad_details``."""
+    details: dict[str, str] = {}
+    for name in DETAIL_FIELDS:
+        if name not in raw:
+            continue
+        value = raw[name]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise Refused("bad_details", f"{name}: expected text")
+        value = value.strip()
+        if len(value) > MAX_DETAIL:
+            raise Refused("bad_details", f"{name}: at most {MAX_DETAIL} characters")
+        # Line breaks, tabs and other control or separator characters would break the sheet's
+        # one-line cells.
+        if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+            raise Refused("bad_details", f"{name}: no control characters or line breaks")
+        details[name] = value
+    return details
+
+
+def update_details(contests: ContestService, code: str, raw: dict[str, Any]) -> dict[str, str]:
+    """Change the venue, organiser or host name ``raw`` names until the contest finishes (a
+    finished contest's 成绩单 is final); returns all three as now stored."""
+    details = contest_details(raw)
+    with contests.locked(code) as held:
+        if held is None:
+            raise Refused("unknown_contest", f"no contest with code {code!r}")
+        live, session = held
+        if live.state.phase == "finished":
+            raise Refused("finished", "this contest is over: its 成绩单 is final")
+        set_details(session, live.id, details)
+    info = contest_info(contests, code)
+    assert info is not None
+    return info.details()
+
+
 def build_contest(
     contests: ContestService,
     *,
@@ -185,12 +233,19 @@ def build_contest(
     teams: list[Any] | None = None,
     rounds: dict[str, Any] | None = None,
     purpose: str = "contest",
+    details: dict[str, Any] | None = None,
+    join: str = "team_code",
 ) -> CreatedContest:
     """Plan a contest's questions from the banks and create it through the contest service;
-    `teams` replaces the template's teams and `rounds` overrides values of rounds by index."""
+    `teams` replaces the template's teams, `rounds` overrides values of rounds by index and
+    `details` gives the venue, organiser and host name (see :func:`contest_details`); `join` is
+    how members join: with their team's code (``team_code``) or the contest's alone (``open``)."""
     title = title.strip()
     if not 1 <= len(title) <= MAX_TITLE:
         raise SetupError("the title needs 1 to 100 characters")
+    checked = contest_details(details or {})
+    if join not in JOIN_MODES:
+        raise SetupError("join: expected team_code or open")
     if not bank_ids:
         raise SetupError("choose at least one bank")
     names = {
@@ -218,5 +273,7 @@ def build_contest(
             plan=plans,
             seed=seed,
             question_versions={qid: versions[qid] for qid in sorted(planned)},
+            details=checked,
+            join_mode=join,
         )
     )

@@ -107,6 +107,7 @@ class ContestRow(Base):
 
     ``question_versions`` maps each contest question id to the question version it asks, so
     results point at exactly what was asked. ``screen_key`` is the projector's credential.
+    ``venue``, ``organiser`` and ``host_name`` are printed on the 成绩单, nothing else reads them.
     """
 
     __tablename__ = "contests"
@@ -122,10 +123,22 @@ class ContestRow(Base):
     snapshot_seq: Mapped[int] = mapped_column(default=0)
     purpose: Mapped[str] = mapped_column(String(16), default="contest")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    # The 成绩单's 地点, 主办单位 and 主持人: empty until the host gives them.
+    venue: Mapped[str] = mapped_column(Text, default="", server_default="")
+    organiser: Mapped[str] = mapped_column(Text, default="", server_default="")
+    host_name: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # "team_code": a member joins with its team's own code; "open": with the contest code alone.
+    join_mode: Mapped[str] = mapped_column(
+        String(16), default="team_code", server_default="team_code"
+    )
 
 
 class TeamRow(Base):
-    """A team of a contest; ``key`` is the team's id inside the contest core."""
+    """A team of a contest; ``key`` is the team's id inside the contest core.
+
+    ``join_code`` is what a member needs to join the team, given by the host to that team only;
+    None in an open contest and in a PK match; distinct within a contest.
+    """
 
     __tablename__ = "teams"
     __table_args__ = (UniqueConstraint("contest_id", "key"),)
@@ -135,6 +148,7 @@ class TeamRow(Base):
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(Text)
     seat: Mapped[int]
+    join_code: Mapped[str | None] = mapped_column(String(8))
 
 
 class SettingRow(Base):

@@ -44,6 +44,17 @@ LEDGER_HEADERS = (
 MEMBER_HEADERS = ("队伍", "队员", "队员代码", "抢答次数", "答对题数")
 QUESTION_HEADERS = ("序号", "轮次", "轮次名称", "题号", "题目版本", "题型", "题目", "答案")
 SIGNATURES = ("主持人", "裁判长", "记分员")
+# Text that a spreadsheet reads as the start of a formula (OWASP, "CSV injection"): a team named
+# "=cmd|' /C calc'!A0" would run a command when the CSV is opened in Excel.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: Any) -> Any:
+    """A CSV cell no spreadsheet runs: text that starts like a formula gets a leading "'"
+    (OWASP's advice, shown by Excel as plain text); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def standings_table(results: Results) -> list[list[Any]]:
@@ -143,7 +154,7 @@ def questions_table(results: Results) -> list[list[Any]]:
 
 def workbook(results: Results) -> bytes:
     """The official 成绩单 as XLSX: 总成绩 (with title, date, venue and signature lines),
-    各轮得分, 队员, 题目."""
+    各轮得分, 队员, 题目; every text a string cell, never a formula."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -154,13 +165,20 @@ def workbook(results: Results) -> bytes:
     sheet.append(["赛制", results.label])
     sheet.append(["比赛代码", contest.code])
     sheet.append(["日期", results.date])
-    sheet.append(["地点", results.venue])
-    sheet.append(["主办单位", ""])
+    line = Border(bottom=Side(style="thin"))
+    for label, value in (
+        ("地点", results.venue),
+        ("主办单位", contest.organiser),
+        ("主持人", contest.host_name),
+    ):
+        sheet.append([label, value])
+        if not value:
+            # Not given: an underlined blank to fill in by hand on the printed sheet.
+            sheet[f"B{sheet.max_row}"].border = line
     sheet.append(["排名方式", results.ranked_by_text])
     sheet.append([])
     _table(sheet, standings_table(results))
     sheet.append([])
-    line = Border(bottom=Side(style="thin"))
     for role in SIGNATURES:
         sheet.append([f"{role}（签字）", "", "", "日期", ""])
         # Blank cells underlined: the lines the signer writes on.
@@ -176,6 +194,12 @@ def workbook(results: Results) -> bytes:
         extra["A1"].font = Font(bold=True, size=14)
         extra.append([])
         _table(extra, rows)
+    for each in book.worksheets:
+        for cells in each.iter_rows():
+            for cell in cells:
+                # openpyxl stores any text starting with "=" as a formula; no cell here is one.
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

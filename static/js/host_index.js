@@ -1,6 +1,6 @@
 // The host's start page: create a contest (POST /api/contests) and go to its console.
 import { t, onLangChange } from "./i18n.js";
-import { errorText } from "./common.js";
+import { errorText, withCsrf } from "./common.js";
 
 const form = document.getElementById("create-form");
 const errorBox = document.getElementById("create-error");
@@ -12,6 +12,7 @@ const MAX_TEAMS = 12;
 // Rounds that race for the buzzer: only they use a buzz window.
 const BUZZ_KINDS = new Set(["buzzer", "tiebreak", "arena"]);
 const ROUND_FIELDS = ["count", "answer_seconds", "buzz_window_seconds", "points"];
+const DETAIL_FIELDS = ["venue", "organiser", "host_name"];
 let setup = { teams: [], rounds: [] };
 
 function chosenSetup() {
@@ -164,7 +165,7 @@ form?.addEventListener("submit", async (event) => {
   try {
     const response = await fetch("/api/contests", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: withCsrf({ "Content-Type": "application/json" }),
       body: JSON.stringify({
         title,
         template: String(data.get("template") || ""),
@@ -172,6 +173,8 @@ form?.addEventListener("submit", async (event) => {
         reviewed_only: data.get("reviewed_only") !== null,
         teams,
         rounds: roundsOfForm(),
+        // The 成绩单's details: sent trimmed, empty when not given.
+        ...Object.fromEntries(DETAIL_FIELDS.map((name) => [name, String(data.get(name) || "").trim()])),
       }),
     });
     const body = await response.json().catch(() => ({}));

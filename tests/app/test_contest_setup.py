@@ -1,4 +1,5 @@
-"""Planning a contest from templates and banks: the host's names, broken templates, summaries."""
+"""Planning a contest from templates and banks: the host's names, broken templates, summaries,
+the 成绩单's details and the reader's default option order."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from quiz.app import Services
-from quiz.app.contest_setup import SetupError, build_contest, template_summaries
+from quiz.app.contest_setup import SetupError, build_contest, template_summaries, update_details
+from quiz.app.contests import ContestService
+from quiz.app.errors import Refused
+from quiz.app.lobby import contest_info
+from quiz.app.results import contest_results
+from quiz.engine.commands import EndContest
+from quiz.storage.contest_repo import commands_after, contest_by_code
 from quiz.storage.models import ContestRow
+from tests.web.keys import bundled_questions
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
 
@@ -146,3 +154,110 @@ def test_the_summary_gives_the_form_each_rounds_values_and_the_teams(
         "buzz_window_seconds": 10,
         "points": 10,
     }
+
+
+DETAILS = {"venue": "  拉萨支队训练基地 ", "organiser": "西藏消防救援总队", "host_name": "次仁"}
+
+
+def test_the_sheets_details_are_stored_trimmed_and_an_empty_venue_stays_empty(
+    services: Services, own_templates: Path
+) -> None:
+    given = build_contest(
+        services.contests, title="赛", template="mini", bank_ids=["party-history"], details=DETAILS
+    )
+    info = contest_info(services.contests, given.code)
+    assert info is not None
+    assert info.details() == {"venue": "拉萨支队训练基地", "organiser": DETAILS["organiser"]} | {
+        "host_name": "次仁"
+    }
+    results = contest_results(services.contests, given.code)
+    assert results is not None
+    assert results.venue == "拉萨支队训练基地"
+    bare = build_contest(services.contests, title="赛", template="mini", bank_ids=["party-history"])
+    results = contest_results(services.contests, bare.code)
+    assert results is not None
+    # Not the title: the 成绩单 prints a line to fill in by hand.
+    assert (results.venue, results.contest.organiser, results.contest.host_name) == ("", "", "")
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"venue": "地" * 61},
+        {"organiser": "西藏\n消防"},
+        {"host_name": "次\t仁"},
+        {"venue": "拉萨\u2028基地"},
+        {"host_name": 7},
+    ],
+)
+def test_bad_details_are_refused_with_their_code_and_store_nothing(
+    services: Services, own_templates: Path, details: dict[str, object]
+) -> None:
+    with pytest.raises(Refused) as refused:
+        build_contest(
+            services.contests,
+            title="赛",
+            template="mini",
+            bank_ids=["party-history"],
+            details=details,
+        )
+    assert refused.value.code == "bad_details"
+    assert next(iter(details)) in refused.value.message
+    with services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ContestRow)) == 0
+
+
+def test_the_details_change_until_the_contest_finishes(
+    services: Services, own_templates: Path
+) -> None:
+    code = build_contest(
+        services.contests, title="赛", template="mini", bank_ids=["party-history"], details=DETAILS
+    ).code
+    # Only the fields named change; null clears one.
+    changed = update_details(
+        services.contests, code.lower(), {"venue": " 日喀则 ", "host_name": None}
+    )
+    assert changed == {"venue": "日喀则", "organiser": "西藏消防救援总队", "host_name": ""}
+    with pytest.raises(Refused) as refused:
+        update_details(services.contests, code, {"organiser": "x" * 61})
+    assert refused.value.code == "bad_details"
+    services.contests.execute(code, lambda at: EndContest(at=at))
+    with pytest.raises(Refused) as refused:
+        update_details(services.contests, code, {"venue": "林芝"})
+    assert refused.value.code == "finished"
+    info = contest_info(services.contests, code)
+    assert info is not None
+    assert info.venue == "日喀则"
+    with pytest.raises(Refused) as refused:
+        update_details(services.contests, "NOSUCH", {"venue": "林芝"})
+    assert refused.value.code == "unknown_contest"
+
+
+def test_a_template_silent_on_shuffling_shuffles_and_its_log_replays_the_same(
+    services: Services, own_templates: Path
+) -> None:
+    assert "shuffle_options" not in (own_templates / "mini.yaml").read_text(encoding="utf-8")
+    code = build_contest(
+        services.contests, title="赛", template="mini", bank_ids=["party-history"], seed=5
+    ).code
+    live = services.contests.live(code)
+    assert live is not None
+    with services.sessions() as session:
+        row = contest_by_code(session, code)
+        assert row is not None
+        ((_, setup),) = commands_after(session, row.id, 0)
+    # The rules are logged in full: the reader's default is in the log, not left to a default.
+    assert [r["shuffle_options"] for r in setup["rules"]["rounds"]] == [True] * 4
+    bank = bundled_questions()
+    moved = [
+        qid
+        for qid, question in live.state.questions.items()
+        if question.options != bank[qid].options
+    ]
+    assert moved
+    for qid in moved:
+        assert sorted(live.state.questions[qid].options) == sorted(bank[qid].options)
+        assert live.state.questions[qid].answer == bank[qid].answer
+    again = ContestService(services.sessions, lambda: 0).live(code)
+    assert again is not None
+    assert again.state == live.state

@@ -11,7 +11,7 @@ from quiz.app import Services
 from quiz.app.pk import Waiter, record_match
 from quiz.engine.commands import SubmitAnswer
 from quiz.storage.models import AttemptRow, ReviewCardRow, SittingRow, UserRow
-from tests.web.keys import bundled_questions, wrong_answer
+from tests.web.keys import wrong_answer
 from tests.web.practice_fixtures import Clock
 
 
@@ -55,7 +55,8 @@ def test_a_pk_match_records_its_answers_like_practice_does(
             and "red" not in play.tried
             and all(s.team != "red" for s in play.submissions)
         ):
-            response = wrong_answer(bundled_questions()[play.question_id])
+            # The match's own copy: its options are in the order the players were shown.
+            response = wrong_answer(live.state.questions[play.question_id])
             services.contests.execute(
                 code,
                 lambda at, r=response: SubmitAnswer(

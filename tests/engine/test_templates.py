@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.contests.templates import TemplateError, load_template, read_template, shipped_templates
+from quiz.contests.templates import (
+    TemplateError,
+    load_template,
+    parse_template,
+    read_template,
+    shipped_templates,
+)
+from quiz.engine.rules import ruleset_from_mapping
 from quiz.engine.selection import plan_contest
 from tests.engine.factories import bank
 
@@ -39,3 +46,36 @@ def test_malformed_yaml_is_reported_with_a_position() -> None:
         load_template("name: [unclosed\n", "bad.yaml")
     assert caught.value.problems[0].file == "bad.yaml"
     assert caught.value.problems[0].line >= 1
+
+
+SILENT = "name: t\nteams:\n  - id: a\n  - id: b\nrounds:\n  - kind: 必答\n  - kind: 抢答\n"
+
+
+def test_a_template_silent_on_option_order_shuffles_every_round() -> None:
+    template = parse_template(SILENT, "t.yaml")
+    assert [r.shuffle_options for r in template.rules.rounds] == [True, True]
+    # The copy stored with a contest says so too, since the host's form rebuilds rules from it.
+    assert template.data["defaults"] == {"shuffle_options": True}
+
+
+def test_a_template_may_keep_bank_order_in_its_defaults_or_one_round() -> None:
+    everywhere = load_template(
+        SILENT.replace("rounds:", "defaults: {shuffle_options: false}\nrounds:"), "t.yaml"
+    )
+    assert [r.shuffle_options for r in everywhere.rounds] == [False, False]
+    one = load_template(
+        SILENT.replace("kind: 抢答", "kind: 抢答\n    shuffle_options: false"), "t.yaml"
+    )
+    assert [r.shuffle_options for r in one.rounds] == [True, False]
+
+
+def test_the_core_default_stays_bank_order_for_old_logs() -> None:
+    rules = ruleset_from_mapping(
+        {"name": "t", "teams": [{"id": "a"}, {"id": "b"}], "rounds": [{"kind": "必答"}]}
+    )
+    assert rules.rounds[0].shuffle_options is False
+
+
+def test_every_shipped_template_shuffles() -> None:
+    for name, path in shipped_templates().items():
+        assert all(r.shuffle_options for r in read_template(path).rounds), name

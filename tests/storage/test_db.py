@@ -20,7 +20,7 @@ from quiz.storage.db import (
     migrate,
     session_factory,
 )
-from quiz.storage.models import Base, CommandRow, ContestRow
+from quiz.storage.models import Base, CommandRow, ContestRow, TeamRow
 
 
 def test_default_database_is_a_sqlite_file_in_the_data_dir(isolated_environment: Path) -> None:
@@ -122,3 +122,66 @@ def test_the_command_log_keeps_its_entries_across_migration_0005(any_database_ur
     engine.dispose()
     assert sorted(rows) == [(1, 1, "Buzz"), (2, 2, "Buzz"), (3, 3, "Judge")]
     assert not {"contest_events", "results"} & tables
+
+
+def test_contests_made_before_migration_0006_get_empty_sheet_details(
+    any_database_url: str,
+) -> None:
+    engine = make_engine(any_database_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0005")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO contests (id, code, title, template, status, screen_key, "
+                "question_versions, snapshot_seq, purpose, created_at) VALUES "
+                "(1, 'OLD111', 't', '{}', 'finished', 'k', '{}', 0, 'contest', '2026-11-29')"
+            )
+        )
+    command.upgrade(config, "0006")
+    with engine.begin() as connection:
+        details = connection.execute(
+            text("SELECT venue, organiser, host_name FROM contests WHERE id = 1")
+        ).one()
+    command.downgrade(config, "0005")
+    with engine.connect() as connection:
+        columns = {column["name"] for column in inspect(connection).get_columns("contests")}
+    engine.dispose()
+    assert tuple(details) == ("", "", "")
+    assert not {"venue", "organiser", "host_name"} & columns
+
+
+def test_teams_made_before_migration_0007_get_codes_of_their_own(any_database_url: str) -> None:
+    engine = make_engine(any_database_url)
+    command.upgrade(alembic_config(engine), "0006")
+    with engine.begin() as connection:
+        for contest_id, code, purpose in ((1, "OLD111", "contest"), (2, "OLDPK2", "pk")):
+            connection.execute(
+                text(
+                    "INSERT INTO contests (id, code, title, template, status, screen_key, "
+                    "question_versions, snapshot_seq, purpose, created_at) VALUES "
+                    "(:id, :code, 't', '{}', 'lobby', 'k', '{}', 0, :purpose, '2026-12-01')"
+                ),
+                {"id": contest_id, "code": code, "purpose": purpose},
+            )
+            for seat, key in enumerate(("red", "blue")):
+                connection.execute(
+                    text(
+                        "INSERT INTO teams (contest_id, key, name, seat) "
+                        "VALUES (:contest, :key, :name, :seat)"
+                    ),
+                    {"contest": contest_id, "key": key, "name": key, "seat": seat},
+                )
+    migrate(engine)
+    with session_factory(engine)() as session:
+        rows = session.execute(
+            select(ContestRow.code, ContestRow.join_mode, TeamRow.join_code).join(
+                TeamRow, TeamRow.contest_id == ContestRow.id
+            )
+        ).all()
+    engine.dispose()
+    codes = [join_code for code, _, join_code in rows if code == "OLD111"]
+    assert {mode for _, mode, _ in rows} == {"team_code"}
+    assert len(set(codes)) == 2
+    assert all(join_code and len(join_code) == 5 for join_code in codes)
+    assert [join_code for code, _, join_code in rows if code == "OLDPK2"] == [None, None]

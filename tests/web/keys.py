@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -36,3 +37,9 @@ def right_answer(question: Question) -> Any:
 def wrong_answer(question: Question) -> Any:
     """A response of the right shape that is wrong (the same one every time)."""
     return _wire(kind_of(question).wrong_response(question, random.Random(question.id)))
+
+
+def as_shown(question: Question, shown: dict[str, Any]) -> Question:
+    """The bank's question with its options in the order a view shows them (a contest may
+    shuffle them): the key is option texts, so right_answer and wrong_answer follow."""
+    return replace(question, options=tuple(shown["options"]))

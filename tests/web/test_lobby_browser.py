@@ -115,7 +115,14 @@ def test_the_projector_lobby_shows_the_qr_and_who_has_joined_as_they_join(
     page.set_default_timeout(TIMEOUT_MS)
     watch = Watch(page)
     page.goto(f"{server.url}/screen/{code}?key={created['screen_key']}")
-    expect(page.locator(".lobby-qr img")).to_have_attribute("src", f"/qr/{code}.svg")
+    # Members join by their own team's code, so the hall's QR leads to the audience page.
+    expect(page.locator(".lobby-qr img")).to_have_attribute("src", f"/qr/watch/{code}.svg")
+    expect(page.locator(".lobby-join")).to_have_text(
+        "各队队员：请扫描本队的入队二维码（向主持人领取）"
+    )
+    expect(page.locator(".lobby-url")).to_have_text(f"{server.url}/watch/{code}")
+    qr = requests.get(f"{server.url}/qr/watch/{code}.svg", timeout=10)
+    assert qr.headers["Content-Type"].startswith("image/svg+xml")
     lhasa = page.locator(".lobby-team[data-team=lhasa]")
     shigatse = page.locator(".lobby-team[data-team=shigatse]")
     expect(lhasa).to_contain_text("拉萨支队 (1)")
@@ -156,7 +163,7 @@ def test_a_phone_hears_a_taken_name_and_its_removal_in_chinese(
     page.set_default_timeout(TIMEOUT_MS)
     watch = Watch(page)
     page.goto(f"{server.url}/join/{code}")
-    page.locator(".team-button", has_text="拉萨支队").click()
+    page.fill("#team-code-input", server.team_code(code, "lhasa") or "")
     page.fill("#name-input", "卓玛")
     page.click("#join-btn")
     expect(page.locator("#join-error")).to_have_text(
@@ -178,3 +185,22 @@ def test_a_phone_hears_a_taken_name_and_its_removal_in_chinese(
     )
     expect(page.locator(".noseat a")).to_have_attribute("href", f"/join/{code}")
     assert [error for error in watch.errors if "status of 409" not in error] == []
+
+
+def test_the_form_sends_the_sheets_venue_organiser_and_host(
+    browser: Browser, server: LiveServer, hosting: requests.Session
+) -> None:
+    page, watch = logged_in(browser, server, hosting)
+    page.check("input[name=template][value=mini]")
+    page.fill("input[name=title]", "地点赛")
+    page.get_by_label("地点").fill("  拉萨支队训练基地 ")
+    page.get_by_label("主办单位").fill("西藏消防救援总队")
+    page.get_by_label("主持人").fill("次仁")
+    page.click("#create-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/host/[A-Z0-9]{6}$"))
+    code = page.url.rsplit("/", 1)[1]
+    sheet = hosting.get(f"{server.url}/contests/{code}/print", timeout=10).text
+    assert '<dd data-detail="venue">拉萨支队训练基地</dd>' in sheet
+    assert '<dd data-detail="organiser">西藏消防救援总队</dd>' in sheet
+    assert '<dd data-detail="host_name">次仁</dd>' in sheet
+    assert watch.errors == []

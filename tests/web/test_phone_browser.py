@@ -54,6 +54,8 @@ rounds:
     points: {POINTS}
     deduction: {DEDUCTION}
     answer_seconds: 120
+    # Each case taps options by their place in the bank: keep that order (templates shuffle).
+    shuffle_options: false
     questions: {{count: 5, reserve: 0, types: [single, multiple, truefalse, fill, order]}}
 """
 
@@ -188,7 +190,7 @@ def judged(host: Recorder) -> list[dict[str, Any]]:
 
 def join_in_the_browser(page: Page, server: LiveServer, code: str) -> None:
     page.goto(f"{server.url}/join/{code}")
-    page.locator("#team-buttons .team-button", has_text=TEAM_NAME).click()
+    page.locator("#team-code-input").fill(server.team_code(code, TEAM) or "")
     page.locator("#name-input").fill(PLAYER)
     page.locator("#join-btn").click()
     page.wait_for_url(f"{server.url}/play")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,11 @@ import pytest
 import requests
 import socketio
 
-from tests.web.keys import bundled_questions, right_answer, wrong_answer
-from tests.web.live import LiveServer, Recorder, close_all, wait_until
+from quiz.engine.shuffle import shuffled
+from quiz.storage.contest_repo import commands_after, contest_by_code
+from quiz.storage.db import make_engine, session_factory
+from tests.web.keys import as_shown, bundled_questions, right_answer, wrong_answer
+from tests.web.live import LiveServer, PageSession, Recorder, close_all, wait_until
 
 FAST = {"QUIZ_PK_REVEAL_S": "0.3", "QUIZ_PK_BOT_PACE": "0.05"}
 
@@ -29,7 +33,7 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServe
 
 def account(server: LiveServer, name: str, detachment: str) -> requests.Session:
     """An HTTP session of a newly registered player."""
-    http = requests.Session()
+    http = PageSession()
     answer = http.post(
         server.url + "/api/practice/register",
         json={"name": name, "detachment": detachment, "password": "secret-123"},
@@ -63,8 +67,28 @@ class Queue:
         return dict(wait_until(lambda: self.matched and self.matched[0], what="a pairing"))
 
 
-def play(player: Recorder, right: bool, answered: list[str]) -> None:
-    """Answer every question as it opens (right or wrong on purpose) until the match ends."""
+def logged_seed(server: LiveServer, code: str) -> int:
+    """The seed the match's SetUpContest logged, read from the server's own database file."""
+    engine = make_engine(f"sqlite:///{server.data_dir / 'leitai.sqlite3'}")
+    try:
+        with session_factory(engine)() as session:
+            row = contest_by_code(session, code)
+            assert row is not None
+            (_, setup), *_ = commands_after(session, row.id, 0)
+    finally:
+        engine.dispose()
+    seed: int = setup["seed"]
+    return seed
+
+
+def play(
+    player: Recorder,
+    right: bool,
+    answered: list[str],
+    shown_options: dict[str, list[str]] | None = None,
+) -> None:
+    """Answer every question as it opens (right or wrong on purpose, by the options in the order
+    shown) until the match ends; `shown_options` keeps each question's options as seen."""
     questions = bundled_questions()
 
     def next_move() -> dict[str, Any] | None:
@@ -75,7 +99,9 @@ def play(player: Recorder, right: bool, answered: list[str]) -> None:
         if shown and shown["step"] == "answering" and shown["question"]["id"] not in answered:
             question_id = shown["question"]["id"]
             assert "answer" not in shown["question"], "the key was sent before answering"
-            key = questions[question_id]
+            key = as_shown(questions[question_id], shown["question"])
+            if shown_options is not None:
+                shown_options[question_id] = shown["question"]["options"]
             response = right_answer(key) if right else wrong_answer(key)
             ack = player.call("answer", {"response": response})
             assert ack["ok"], ack
@@ -105,15 +131,24 @@ def test_two_players_are_paired_and_both_see_the_result(server: LiveServer) -> N
     blue = Recorder(server, {"role": "team", "seat": blue_seat["seat"]}).connect()
     red_answers: list[str] = []
     blue_answers: list[str] = []
+    red_shown: dict[str, list[str]] = {}
+    blue_shown: dict[str, list[str]] = {}
     threads = [
-        threading.Thread(target=play, args=(red, True, red_answers)),
-        threading.Thread(target=play, args=(blue, False, blue_answers)),
+        threading.Thread(target=play, args=(red, True, red_answers, red_shown)),
+        threading.Thread(target=play, args=(blue, False, blue_answers, blue_shown)),
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=90)
     assert len(red_answers) == len(blue_answers) == 5
+    # Both players saw each question's options in the one order the match's seed draws.
+    assert red_shown == blue_shown
+    seed = logged_seed(server, code)
+    bank = bundled_questions()
+    # A contest's copy of a question has the id "bank/question" that the draw is seeded with.
+    drawn = {qid: shuffled(replace(bank[qid], id=qid), seed) for qid in red_shown}
+    assert red_shown == {qid: list(question.options) for qid, question in drawn.items()}
 
     for player, side in ((red, red_seat["team"]), (blue, blue_seat["team"])):
         view = player.view()
@@ -195,3 +230,25 @@ def test_the_queue_refuses_forged_and_misplaced_events(server: LiveServer) -> No
     codes = [queue.client.call("pk_cancel", {}, timeout=10).get("code") for _ in range(30)]
     assert "rate_limited" in codes
     queue.client.disconnect()
+
+
+def test_an_opponent_cannot_take_a_seat_on_the_other_side(server: LiveServer) -> None:
+    red_http = account(server, "卓玛", "拉萨支队")
+    blue_http = account(server, "扎西", "日喀则支队")
+    red_queue, blue_queue = Queue(server, red_http), Queue(server, blue_http)
+    assert red_queue.find()["waiting"]
+    code = blue_queue.find()["matched"]["contest"]
+    red_queue.pairing()
+    # Blue (or anyone who learnt the code) asks for a seat on red's side, to answer for red.
+    for http in (blue_http, PageSession()):
+        for body in ({"team": "red"}, {"team": "red", "team_code": "AAAAA"}, {"team": ""}):
+            answer = http.post(
+                f"{server.url}/api/join", json={"code": code, "name": "卓玛", **body}, timeout=10
+            )
+            assert answer.status_code == 403, answer.text
+            assert answer.json()["error"]["code"] == "pk_match"
+    shown = requests.get(f"{server.url}/api/contests/{code}", timeout=10).json()
+    assert shown["join"] == "none"
+    assert [team["members"] for team in shown["teams"]] == [1, 1]
+    for queue in (red_queue, blue_queue):
+        queue.client.disconnect()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.web.keys import bundled_questions, right_answer
+from tests.web.keys import as_shown, bundled_questions, right_answer
 from tests.web.live import LiveServer, Recorder, close_all, wait_until
 from tests.web.test_pk import Queue, account, play
 
@@ -92,7 +92,7 @@ def test_a_pk_match_resumes_after_a_server_kill(server: LiveServer) -> None:
         shown = player.view()["question"]
         if not shown or shown["step"] != "answering":
             return False
-        key = questions[shown["question"]["id"]]
+        key = as_shown(questions[shown["question"]["id"]], shown["question"])
         ack = player.call("answer", {"response": right_answer(key)})
         answered.append(shown["question"]["id"])
         return bool(ack["ok"])

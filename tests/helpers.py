@@ -1,10 +1,13 @@
-"""Small builders for bank text used across test modules."""
+"""Small builders for bank text used across test modules, and joining a team as a phone does."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import yaml
+
+from quiz.app.contests import ContestService
+from quiz.app.lobby import join, teams_of
 
 HEADER: dict[str, Any] = {
     "id": "sample",
@@ -37,3 +40,11 @@ def bank_text(*questions: dict[str, Any], **header: Any) -> str:
     """YAML text of a bank with the given questions (one default question if none)."""
     document = {"bank": {**HEADER, **header}, "questions": list(questions) or [question()]}
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+def join_with_code(contests: ContestService, code: str, team: str, name: str) -> dict[str, Any]:
+    """Join ``team`` with the join code the host's view shows for it (none in an open contest),
+    as a member handed that code does."""
+    found = teams_of(contests, code, member_names=False, join_codes=True)
+    codes = {entry["id"]: entry.get("join_code") for entry in found["teams"]} if found else {}
+    return join(contests, code, team, name, codes.get(team))

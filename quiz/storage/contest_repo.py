@@ -7,13 +7,16 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from quiz.storage.models import CommandRow, ContestRow, PlayerRow, SettingRow, TeamRow
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+# A team's join code: 31**5 (28 million) codes against at most 12 teams, and wrong guesses are
+# rate-limited per address, so guessing is hopeless while typing five characters is easy.
+TEAM_CODE_LENGTH = 5
 
 
 def hash_token(token: str) -> str:
@@ -29,6 +32,14 @@ def new_code(session: Session) -> str:
             return code
 
 
+def _team_code(taken: set[str]) -> str:
+    """A fresh team join code from the CSPRNG, none of ``taken``."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(TEAM_CODE_LENGTH))
+        if code not in taken:
+            return code
+
+
 def create_contest(
     session: Session,
     *,
@@ -40,12 +51,18 @@ def create_contest(
     setup: dict[str, Any],
     question_versions: dict[str, int],
     purpose: str = "contest",
+    details: dict[str, str] | None = None,
+    join_mode: str = "team_code",
 ) -> ContestRow:
-    """Store a new contest with its teams and its first logged command (set-up)."""
+    """Store a new contest with its teams and its first logged command (set-up); ``details``
+    holds any of venue, organiser and host_name. Each team of a contest joined by team code gets
+    its own code."""
     contest = ContestRow(
         code=code,
         purpose=purpose,
+        join_mode=join_mode,
         title=title,
+        **(details or {}),
         template=template,
         status=status,
         screen_key=secrets.token_urlsafe(16),
@@ -53,8 +70,14 @@ def create_contest(
     )
     session.add(contest)
     session.flush()
+    coded = purpose == "contest" and join_mode == "team_code"
+    taken: set[str] = set()
     for seat, (key, name) in enumerate(teams):
-        session.add(TeamRow(contest_id=contest.id, key=key, name=name, seat=seat))
+        join_code = _team_code(taken) if coded else None
+        taken.add(join_code or "")
+        session.add(
+            TeamRow(contest_id=contest.id, key=key, name=name, seat=seat, join_code=join_code)
+        )
     session.add(
         CommandRow(
             contest_id=contest.id, seq=1, at_ms=setup["at"], type=setup["kind"], payload=setup
@@ -64,11 +87,49 @@ def create_contest(
     return contest
 
 
+def set_details(session: Session, contest_id: int, details: dict[str, str]) -> None:
+    """Replace the contest's venue, organiser and host_name (the keys ``details`` names)."""
+    contest = session.get(ContestRow, contest_id)
+    assert contest is not None
+    for name, value in details.items():
+        setattr(contest, name, value)
+
+
 def contest_by_code(session: Session, code: str) -> ContestRow | None:
     """The contest with this code (codes are matched upper-case), or None."""
     return session.scalars(
         select(ContestRow).where(ContestRow.code == code.strip().upper())
     ).one_or_none()
+
+
+def team_codes(session: Session, contest_id: int) -> dict[str, str]:
+    """Each team's join code by team id (teams without one are left out)."""
+    rows = session.execute(
+        select(TeamRow.key, TeamRow.join_code).where(
+            TeamRow.contest_id == contest_id, TeamRow.join_code.is_not(None)
+        )
+    ).all()
+    return {key: join_code for key, join_code in rows if join_code}
+
+
+def team_of_code(session: Session, contest_id: int, join_code: str) -> str | None:
+    """The id of the contest's team whose join code this is (any case), or None."""
+    return session.scalar(
+        select(TeamRow.key).where(
+            TeamRow.contest_id == contest_id, TeamRow.join_code == join_code.strip().upper()
+        )
+    )
+
+
+def renew_team_code(session: Session, contest_id: int, team: str) -> str | None:
+    """Give a team a fresh join code (the old one stops working); None for an unknown team."""
+    row = session.scalars(
+        select(TeamRow).where(TeamRow.contest_id == contest_id, TeamRow.key == team)
+    ).one_or_none()
+    if row is None:
+        return None
+    row.join_code = _team_code({row.join_code or "", *team_codes(session, contest_id).values()})
+    return row.join_code
 
 
 def list_contests(session: Session, purpose: str | None = "contest") -> list[ContestRow]:
@@ -229,3 +290,16 @@ def set_setting(session: Session, key: str, value: str) -> None:
         session.add(SettingRow(key=key, value=value))
     else:
         row.value = value
+
+
+def delete_setting(session: Session, key: str) -> None:
+    """Remove a server setting (nothing happens when it is unset)."""
+    session.execute(delete(SettingRow).where(SettingRow.key == key))
+
+
+def settings_with_prefix(session: Session, prefix: str) -> dict[str, str]:
+    """Every setting whose key starts with ``prefix`` (a literal prefix, no wildcards)."""
+    rows = session.scalars(
+        select(SettingRow).where(func.substr(SettingRow.key, 1, len(prefix)) == prefix)
+    )
+    return {row.key: row.value for row in rows}

@@ -6,7 +6,7 @@ import { t, label, onLangChange } from "./i18n.js";
 import {
   h, keyed, pageData, connectArena, ServerClock, PauseTracker, everyTick, toast, errorText,
   localize, questionTextNodes, teamName, signed, roundLabel, secondsText, LETTERS, describeEvent,
-  clockTime, isLoopbackUrl,
+  clockTime, isLoopbackUrl, withCsrf,
 } from "./common.js";
 import { renderStandings } from "./standings.js";
 import { responseWords } from "./pads.js";
@@ -17,6 +17,7 @@ const pause = new PauseTracker();
 let view = null;
 let members = new Map();
 let playerNames = new Map();
+let joining = { mode: null, teams: [] };
 const log = [];
 const pending = new Set();
 
@@ -120,8 +121,8 @@ async function changeMember(player, team) {
   const url = `/api/contests/${encodeURIComponent(data.code)}/members/${encodeURIComponent(player)}`;
   try {
     const response = team
-      ? await fetch(`${url}/move`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ team }) })
-      : await fetch(url, { method: "DELETE" });
+      ? await fetch(`${url}/move`, { method: "POST", headers: withCsrf({ "Content-Type": "application/json" }), body: JSON.stringify({ team }) })
+      : await fetch(url, { method: "DELETE", headers: withCsrf() });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) toast(errorText(body.error || { code: "internal" }));
   } catch (error) {
@@ -538,6 +539,8 @@ async function loadMembers() {
     const body = await response.json();
     members = new Map((body.teams || []).map((team) => [team.id, team.member_names || team.members]));
     playerNames = new Map((body.teams || []).flatMap((team) => (team.member_names || []).map((m) => [m.id, m.name])));
+    joining = { mode: body.join, teams: (body.teams || []).map(({ id, name, join_code }) => ({ id, name, join_code })) };
+    renderTeamCodes();
     // Not forced: the list's key holds the members, and a forced redraw every 3 s would close
     // a 移到… menu the host has open.
     if (view) renderTeams(view);
@@ -561,6 +564,54 @@ function renderTeams(v, force = false) {
       list && list.length && inLobby(v) ? h("ul.lobby-members.small", list.map((member) => memberItem(v, team, member))) : null,
       list && list.length && !inLobby(v) ? h("div.member-names.small", list.map((x) => (typeof x === "string" ? x : x.name || "")).join("、")) : null);
   })));
+}
+
+/** 队伍码: each team's code, link and QR, to hand to that team alone (never on the screen). */
+function renderTeamCodes(force = false) {
+  const box = $("hc-team-codes");
+  const key = JSON.stringify([document.documentElement.lang, joining]);
+  if (!force && box.dataset.key === key) return;
+  box.dataset.key = key;
+  if (joining.mode !== "team_code") {
+    box.replaceChildren(h("h3", t("host.team_codes")), h("p.small.muted", t("host.team_codes.open")));
+    return;
+  }
+  box.replaceChildren(
+    h("h3", t("host.team_codes")),
+    h("p.small.muted", t("host.team_codes.hint")),
+    h("ul.team-code-list", joining.teams.map((team) => {
+      const link = `${data.join_url}?team=${encodeURIComponent(team.join_code || "")}`;
+      return h("li.team-code-item", { "data-team": team.id },
+        h("img.qr.team-qr", {
+          src: `/qr/${encodeURIComponent(data.code)}/${encodeURIComponent(team.id)}.svg?v=${encodeURIComponent(team.join_code || "")}`,
+          alt: t("host.team_codes.qr", { team: team.name }), width: "96", height: "96",
+        }),
+        h("div",
+          h("strong", team.name), " ",
+          h("code.team-join-code", team.join_code || ""),
+          h("div", h("a.small.join-link", { href: link, target: "_blank", rel: "noopener" }, link)),
+          h("button.btn.btn-sm", {
+            type: "button", "aria-label": t("host.team_codes.renew.aria", { team: team.name }),
+            onclick: () => renewTeamCode(team),
+          }, t("host.team_codes.renew"))));
+    })),
+    h("a.btn.btn-sm", { href: `/host/${encodeURIComponent(data.code)}/team-codes`, target: "_blank", rel: "noopener" },
+      t("host.team_codes.print")));
+}
+
+/** 换码: a leaked team code is replaced; members already seated keep their seats. */
+async function renewTeamCode(team) {
+  if (!confirm(t("host.team_codes.renew.confirm", { team: team.name }))) return;
+  const url = `/api/contests/${encodeURIComponent(data.code)}/teams/${encodeURIComponent(team.id)}/join_code`;
+  try {
+    const response = await fetch(url, { method: "POST", headers: withCsrf() });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) toast(errorText(body.error || { code: "internal" }));
+    else toast(t("host.team_codes.renewed", { team: team.name, code: body.join_code }), "ok", 5000);
+  } catch (error) {
+    toast(errorText({ code: "network", message: String(error) }));
+  }
+  loadMembers();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -694,5 +745,6 @@ onLangChange(() => {
   buildControls();
   makeStandingsBox();
   renderLog();
+  renderTeamCodes(true);
   if (view) render(view);
 });

@@ -1,14 +1,17 @@
-// Joining: contest code -> GET /api/contests/<code> -> team + name -> POST /api/join -> /play.
+// Joining: contest code -> GET /api/contests/<code> -> the team's code (or, in an open contest,
+// a team) + name -> POST /api/join -> /play. A team's link or QR carries its code as ?team=.
 import { t, onLangChange } from "./i18n.js";
-import { h, pageData, errorText } from "./common.js";
+import { h, pageData, errorText, withCsrf } from "./common.js";
 
 const ALPHABET = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
+const TEAM_CODE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{5}$/;
 const codeForm = document.getElementById("code-form");
 const codeInput = document.getElementById("code-input");
 const codeError = document.getElementById("code-error");
 const teamForm = document.getElementById("team-form");
 const teamButtons = document.getElementById("team-buttons");
 const nameInput = document.getElementById("name-input");
+const teamCodeInput = document.getElementById("team-code-input");
 const joinError = document.getElementById("join-error");
 let contest = null;
 let chosen = null;
@@ -55,8 +58,16 @@ async function find(code) {
       return;
     }
     contest = body;
+    if (contest.join === "none") {
+      show(codeError, t("err.pk_match"));
+      teamForm.hidden = true;
+      return;
+    }
     renderTeams();
+    document.getElementById("team-field").hidden = byCode();
+    document.getElementById("team-code-field").hidden = !byCode();
     teamForm.hidden = false;
+    // The link's team code is in the box now: keep it out of the address bar and history.
     history.replaceState(null, "", `/join/${code}`);
     if (contest.status === "finished") show(joinError, t("join.finished"));
     else show(joinError, "");
@@ -65,6 +76,11 @@ async function find(code) {
   } catch (error) {
     show(codeError, errorText({ code: "network", message: String(error) }));
   }
+}
+
+/** Whether this contest seats a member by its team's code (the default) rather than by choice. */
+function byCode() {
+  return !!contest && contest.join !== "open";
 }
 
 function renderTeams() {
@@ -95,7 +111,9 @@ codeInput.addEventListener("input", () => {
 teamForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const name = nameInput.value.trim();
-  if (!chosen) return show(joinError, t("join.need_team"));
+  const teamCode = teamCodeInput.value.trim().toUpperCase();
+  if (byCode() && !TEAM_CODE.test(teamCode)) return show(joinError, t("join.need_team_code"));
+  if (!byCode() && !chosen) return show(joinError, t("join.need_team"));
   if (!name) return show(joinError, t("join.need_name"));
   show(joinError, "");
   const button = document.getElementById("join-btn");
@@ -103,13 +121,16 @@ teamForm.addEventListener("submit", async (event) => {
   try {
     const response = await fetch("/api/join", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ code: contest.code, team: chosen, name }),
+      headers: withCsrf({ "Content-Type": "application/json" }),
+      body: JSON.stringify(byCode()
+        ? { code: contest.code, team_code: teamCode, name }
+        : { code: contest.code, team: chosen, name }),
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok || !body.seat) {
       const error = body.error || { code: "internal" };
       show(joinError, error.code === "name_taken" ? t("join.name_taken") : errorText(error));
+      if (error.code === "wrong_team_code") teamCodeInput.focus();
       return;
     }
     const code = typeof body.contest === "string" ? body.contest
@@ -129,6 +150,11 @@ teamForm.addEventListener("submit", async (event) => {
 });
 
 nameInput.value = read("leitai.name") || "";
+teamCodeInput.value = (new URLSearchParams(location.search).get("team") || "").trim().toUpperCase();
+teamCodeInput.addEventListener("input", () => {
+  const value = teamCodeInput.value.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  if (value !== teamCodeInput.value) teamCodeInput.value = value;
+});
 onLangChange(() => { if (contest) renderTeams(); resumeOffer(); });
 const initial = (pageData().code || "").toUpperCase();
 if (initial) find(initial);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from pathlib import Path
 
@@ -10,9 +12,18 @@ import pytest
 from quiz.app import Services, build_services
 from quiz.app.contest_setup import build_contest
 from quiz.app.errors import Refused
-from quiz.app.lobby import contest_info, join, move_member, remove_member, seat_of, teams_of
+from quiz.app.lobby import (
+    contest_info,
+    join,
+    move_member,
+    new_team_code,
+    remove_member,
+    seat_of,
+    teams_of,
+)
 from quiz.engine.commands import EndContest, StartRound
 from quiz.storage.db import make_engine, session_factory
+from tests.helpers import join_with_code
 from tests.web.practice_fixtures import import_bundled_banks
 
 TEMPLATES = Path(__file__).parent.parent / "web" / "templates"
@@ -30,7 +41,7 @@ def code(services: Services, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_a_member_joins_by_code_in_any_case_and_the_token_opens_the_seat(
     services: Services, code: str
 ) -> None:
-    seat = join(services.contests, code.lower(), "lhasa", "  扎西  ")
+    seat = join_with_code(services.contests, code.lower(), "lhasa", "  扎西  ")
     assert (seat["contest"], seat["team"]) == (code, "lhasa")
     opened = seat_of(services.contests, seat["seat"])
     assert opened is not None
@@ -58,7 +69,7 @@ def test_a_refused_join_says_why_and_seats_nobody(
     services: Services, code: str, contest: str | None, team: str, name: str, error: str
 ) -> None:
     with pytest.raises(Refused) as refused:
-        join(services.contests, contest or code, team, name)
+        join_with_code(services.contests, contest or code, team, name)
     assert refused.value.code == error
     found = teams_of(services.contests, code, member_names=False)
     assert found is not None
@@ -71,18 +82,18 @@ def test_nobody_joins_a_finished_contest(services: Services, code: str) -> None:
     assert info is not None
     assert info.status == "finished"
     with pytest.raises(Refused) as refused:
-        join(services.contests, code, "lhasa", "扎西")
+        join_with_code(services.contests, code, "lhasa", "扎西")
     assert refused.value.code == "finished"
 
 
 def test_a_name_already_in_the_team_is_refused_but_another_team_may_use_it(
     services: Services, code: str
 ) -> None:
-    join(services.contests, code, "lhasa", "扎西")
+    join_with_code(services.contests, code, "lhasa", "扎西")
     with pytest.raises(Refused) as refused:
-        join(services.contests, code, "lhasa", " 扎西 ")
+        join_with_code(services.contests, code, "lhasa", " 扎西 ")
     assert refused.value.code == "name_taken"
-    join(services.contests, code, "shigatse", "扎西")
+    join_with_code(services.contests, code, "shigatse", "扎西")
     found = teams_of(services.contests, code, member_names=False)
     assert found is not None
     assert [team["members"] for team in found["teams"]][:2] == [1, 1]
@@ -97,8 +108,8 @@ def _members(services: Services, code: str) -> dict[str, list[str]]:
 def test_the_host_removes_a_member_whose_token_then_opens_nothing(
     services: Services, code: str
 ) -> None:
-    seat = join(services.contests, code, "lhasa", "扎西")
-    join(services.contests, code, "lhasa", "卓玛")
+    seat = join_with_code(services.contests, code, "lhasa", "扎西")
+    join_with_code(services.contests, code, "lhasa", "卓玛")
     opened = seat_of(services.contests, seat["seat"])
     assert opened is not None
     player = f"m{opened.player_id}"
@@ -113,8 +124,8 @@ def test_the_host_removes_a_member_whose_token_then_opens_nothing(
 def test_the_host_moves_a_member_who_keeps_the_token_unless_the_name_is_taken(
     services: Services, code: str
 ) -> None:
-    seat = join(services.contests, code, "lhasa", "扎西")
-    join(services.contests, code, "shigatse", "卓玛")
+    seat = join_with_code(services.contests, code, "lhasa", "扎西")
+    join_with_code(services.contests, code, "shigatse", "卓玛")
     opened = seat_of(services.contests, seat["seat"])
     assert opened is not None
     player = f"m{opened.player_id}"
@@ -123,11 +134,11 @@ def test_the_host_moves_a_member_who_keeps_the_token_unless_the_name_is_taken(
     assert moved is not None
     assert moved.team == "nyingchi"
     assert _members(services, code)["lhasa"] == []
-    join(services.contests, code, "shigatse", "扎西2")
+    join_with_code(services.contests, code, "shigatse", "扎西2")
     with pytest.raises(Refused) as bad_team:
         move_member(services.contests, code, player, "atlantis")
     assert bad_team.value.code == "bad_payload"
-    same = join(services.contests, code, "ngari", "扎西")
+    same = join_with_code(services.contests, code, "ngari", "扎西")
     assert same["team"] == "ngari"
     with pytest.raises(Refused) as taken:
         move_member(services.contests, code, player, "ngari")
@@ -136,7 +147,7 @@ def test_the_host_moves_a_member_who_keeps_the_token_unless_the_name_is_taken(
 
 
 def test_members_change_only_before_the_first_round(services: Services, code: str) -> None:
-    seat = join(services.contests, code, "lhasa", "扎西")
+    seat = join_with_code(services.contests, code, "lhasa", "扎西")
     opened = seat_of(services.contests, seat["seat"])
     assert opened is not None
     services.contests.execute(code, lambda at: StartRound(at=at))
@@ -153,7 +164,7 @@ def test_members_change_only_before_the_first_round(services: Services, code: st
 def test_a_lobby_change_and_a_starting_round_never_interleave(
     services: Services, code: str
 ) -> None:
-    seat = join(services.contests, code, "lhasa", "扎西")
+    seat = join_with_code(services.contests, code, "lhasa", "扎西")
     opened = seat_of(services.contests, seat["seat"])
     assert opened is not None
     started = threading.Event()
@@ -192,7 +203,7 @@ def test_a_lobby_change_holds_off_a_round_started_by_another_process(
         code = build_contest(
             first.contests, title="赛", template="mini", seed=1, bank_ids=["party-history"]
         ).code
-        seat = join(second.contests, code, "lhasa", "扎西")
+        seat = join_with_code(second.contests, code, "lhasa", "扎西")
         opened = seat_of(second.contests, seat["seat"])
         assert opened is not None
         started = threading.Event()
@@ -216,3 +227,111 @@ def test_a_lobby_change_holds_off_a_round_started_by_another_process(
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def _codes(services: Services, code: str) -> dict[str, str]:
+    found = teams_of(services.contests, code, member_names=True, join_codes=True)
+    assert found is not None
+    return {team["id"]: team["join_code"] for team in found["teams"] if "join_code" in team}
+
+
+def test_each_team_has_its_own_code_which_only_the_hosts_view_carries(
+    services: Services, code: str
+) -> None:
+    codes = _codes(services, code)
+    assert set(codes) == {"lhasa", "shigatse", "nyingchi", "ngari"}
+    assert len(set(codes.values())) == 4
+    assert all(re.fullmatch("[A-HJKMNP-Z2-9]{5}", value) for value in codes.values())
+    for names in (False, True):  # the public view, and the projector's
+        shown = teams_of(services.contests, code, member_names=names)
+        assert shown is not None
+        assert shown["join"] == "team_code"
+        assert not any(value in json.dumps(shown) for value in codes.values())
+
+
+@pytest.mark.parametrize(
+    ("team", "team_code"),
+    [("lhasa", None), ("lhasa", ""), ("lhasa", "AAAAA"), ("lhasa", "shigatse"), ("", None)],
+)
+def test_a_team_is_joined_only_with_its_own_code(
+    services: Services, code: str, team: str, team_code: str | None
+) -> None:
+    codes = _codes(services, code)
+    given = codes.get(team_code or "", team_code)  # "shigatse": that team's code, not lhasa's
+    with pytest.raises(Refused) as refused:
+        join(services.contests, code, team, "扎西", given)
+    assert refused.value.code == "wrong_team_code"
+    assert not any(members for members in _members(services, code).values())
+
+
+def test_the_code_alone_seats_the_member_on_its_team_in_any_case(
+    services: Services, code: str
+) -> None:
+    codes = _codes(services, code)
+    seat = join(services.contests, code, "", "扎西", f" {codes['ngari'].lower()} ")
+    assert (seat["team"], seat["team_name"]) == ("ngari", "阿里支队")
+    both = join(services.contests, code, "lhasa", "卓玛", codes["lhasa"])
+    assert both["team"] == "lhasa"
+
+
+def test_a_new_code_shuts_out_the_old_one_but_no_seated_member(
+    services: Services, code: str
+) -> None:
+    old = _codes(services, code)["lhasa"]
+    seat = join(services.contests, code, "", "扎西", old)
+    fresh = new_team_code(services.contests, code.lower(), "lhasa")
+    assert fresh != old
+    assert _codes(services, code)["lhasa"] == fresh
+    with pytest.raises(Refused) as refused:
+        join(services.contests, code, "", "卓玛", old)
+    assert refused.value.code == "wrong_team_code"
+    assert join(services.contests, code, "", "卓玛", fresh)["team"] == "lhasa"
+    assert seat_of(services.contests, seat["seat"]) is not None
+    with pytest.raises(Refused) as unknown:
+        new_team_code(services.contests, code, "atlantis")
+    assert unknown.value.code == "bad_payload"
+
+
+def test_an_open_contest_seats_anyone_on_the_team_chosen(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZ_TEMPLATES_DIR", str(TEMPLATES))
+    code = build_contest(
+        services.contests,
+        title="练习",
+        template="mini",
+        seed=1,
+        bank_ids=["party-history"],
+        join="open",
+    ).code
+    assert _codes(services, code) == {}
+    shown = teams_of(services.contests, code, member_names=False)
+    assert shown is not None
+    assert shown["join"] == "open"
+    assert join(services.contests, code, "shigatse", "扎西")["team"] == "shigatse"
+    with pytest.raises(Refused) as refused:
+        new_team_code(services.contests, code, "shigatse")
+    assert refused.value.code == "no_team_codes"
+
+
+def test_a_pk_match_seats_nobody_from_outside(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZ_TEMPLATES_DIR", str(TEMPLATES))
+    code = build_contest(
+        services.contests,
+        title="PK",
+        template="mini",
+        seed=1,
+        bank_ids=["party-history"],
+        purpose="pk",
+    ).code
+    shown = teams_of(services.contests, code, member_names=False, join_codes=True)
+    assert shown is not None
+    assert shown["join"] == "none"
+    assert all("join_code" not in team for team in shown["teams"])
+    for team_code in (None, "AAAAA"):
+        with pytest.raises(Refused) as refused:
+            join(services.contests, code, "lhasa", "扎西", team_code)
+        assert refused.value.code == "pk_match"
+    assert not any(members for members in _members(services, code).values())

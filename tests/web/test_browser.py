@@ -135,8 +135,7 @@ def test_a_buzzer_round_in_four_browsers(browser: Browser, own_server: LiveServe
             ("phone-b", TEAM_B, downlink_b),
         ):
             phone = open_page(label, downlink, **PHONE)
-            phone.goto(f"{server.url}/join/{code}")
-            phone.locator("#team-buttons .team-button", has_text=team_name).click()
+            phone.goto(f"{server.url}/join/{code}?team={server.team_code(code, team)}")
             phone.locator("#name-input").fill(player)
             phone.locator("#join-btn").click()
             phone.wait_for_url(f"{server.url}/play")

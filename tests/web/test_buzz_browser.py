@@ -86,8 +86,7 @@ def test_a_close_second_press_on_the_phone_is_recorded_with_its_margin(
     page.set_default_timeout(TIMEOUT_MS)
     watch = Watch(page)
     try:
-        page.goto(f"{server.url}/join/{code}")
-        page.locator("#team-buttons .team-button", has_text="拉萨支队").click()
+        page.goto(f"{server.url}/join/{code}?team={server.team_code(code, 'lhasa')}")
         page.locator("#name-input").fill("卓玛")
         page.locator("#join-btn").click()
         page.wait_for_url(f"{server.url}/play")

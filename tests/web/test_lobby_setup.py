@@ -8,7 +8,14 @@ import pytest
 import requests
 import socketio
 
-from tests.web.live import CONTEST_BANKS, LiveServer, Recorder, close_all, wait_until
+from tests.web.live import (
+    CONTEST_BANKS,
+    LiveServer,
+    PageSession,
+    Recorder,
+    close_all,
+    wait_until,
+)
 
 
 def test_a_contest_is_created_with_the_hosts_teams_and_round_values(server: LiveServer) -> None:
@@ -39,7 +46,7 @@ def test_a_bad_override_answers_bad_payload_with_the_path(server: LiveServer) ->
     assert error["message"].startswith("rounds/1/answer_seconds: ")
     not_a_list = host.post(server.url + "/api/contests", json={**body, "teams": "一队"}, timeout=30)
     assert not_a_list.json()["error"]["code"] == "bad_payload"
-    assert requests.post(server.url + "/api/contests", json=body, timeout=5).status_code == 401
+    assert PageSession().post(server.url + "/api/contests", json=body, timeout=5).status_code == 401
 
 
 def refused_code(server: LiveServer, auth: dict[str, Any]) -> str:
@@ -71,7 +78,7 @@ def test_the_host_removes_and_moves_members_and_their_phones_hear_it(server: Liv
         phone.client.on("notice", notices[name].append)
     ids = member_ids(host, server, code)
     url = f"{server.url}/api/contests/{code}/members"
-    assert requests.delete(f"{url}/{ids['达瓦']}", timeout=10).status_code == 401
+    assert PageSession().delete(f"{url}/{ids['达瓦']}", timeout=10).status_code == 401
     removed = host.delete(f"{url}/{ids['达瓦']}", timeout=10)
     assert removed.json() == {"ok": True, "player": ids["达瓦"], "team": "lhasa"}
     wait_until(lambda: notices["达瓦"], what="the removed seat's notice")
@@ -102,8 +109,11 @@ def test_a_taken_name_is_refused_and_the_screen_key_reads_the_names(server: Live
     created = server.create_contest(host)
     code = created["code"]
     server.join(code, "lhasa", "次仁")
-    taken = requests.post(
-        server.url + "/api/join", json={"code": code, "team": "lhasa", "name": "次仁"}, timeout=10
+    lhasa = server.team_code(code, "lhasa")
+    taken = PageSession().post(
+        server.url + "/api/join",
+        json={"code": code, "team_code": lhasa, "name": "次仁"},
+        timeout=10,
     )
     assert (taken.status_code, taken.json()["error"]["code"]) == (409, "name_taken")
     url = f"{server.url}/api/contests/{code}"

@@ -16,6 +16,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token in a page's ``<meta name="csrf-token">``: every POST sends it back as
+    ``X-CSRFToken`` with the session cookie, as the pages' scripts do (read it again after a
+    host login, which renews the session)."""
+    found = CSRF_META.search(page)
+    if found is None:
+        raise RuntimeError("the page has no csrf-token meta")
+    return found.group(1)
 
 
 def log(message: str) -> None:

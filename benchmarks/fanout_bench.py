@@ -58,6 +58,7 @@ from benchlib import (
     CLK_TCK,
     ROOT,
     Server,
+    csrf_token,
     has_uvloop,
     log,
     percentile,
@@ -122,6 +123,7 @@ def leitai_server(mode: str, work: Path, templates: Path) -> Server:
     """A fresh ``quiz serve`` (own data folder, host password set), started."""
     data = Path(tempfile.mkdtemp(prefix="data-", dir=work))
     env = {**os.environ, "QUIZ_DATA_DIR": str(data), "QUIZ_TEMPLATES_DIR": str(templates)}
+    env["QUIZ_CONNECTIONS_PER_ADDRESS"] = "0"  # every simulated phone is on 127.0.0.1
     env.pop("QUIZ_DATABASE_URL", None)
     quiz = [sys.executable, "-m", "quiz"]
     subprocess.run(
@@ -167,10 +169,12 @@ def adjust(team: str) -> Callable[[int], dict[str, Any]]:
 async def prepare_contest(server: Server, players: int, teams: int) -> Target:
     """Log in, create a contest with an open (paused) question, join ``players`` seats."""
     host = requests.Session()
+    host.headers["X-CSRFToken"] = csrf_token(host.get(server.url + "/login", timeout=30).text)
     answer = host.post(
         server.url + "/login", data={"password": PASSWORD}, allow_redirects=False, timeout=30
     )
     answer.raise_for_status()
+    host.headers["X-CSRFToken"] = csrf_token(host.get(server.url + "/login", timeout=30).text)
     created = host.post(
         server.url + "/api/contests",
         json={"title": "压测赛", "template": "bench", "banks": BANKS, "seed": 11},
@@ -179,13 +183,20 @@ async def prepare_contest(server: Server, players: int, teams: int) -> Target:
     created.raise_for_status()
     code = created.json()["code"]
     team_ids = [f"t{i + 1:02d}" for i in range(teams)]
+    # Each team's join code, as the host's console shows it to hand to that team.
+    found = host.get(f"{server.url}/api/contests/{code}", timeout=30).json()["teams"]
+    team_codes = {team["id"]: team.get("join_code") for team in found}
 
     def join(index: int) -> str:
-        joined = requests.post(
-            server.url + "/api/join",
-            json={"code": code, "team": team_ids[index % teams], "name": f"选手{index}"},
-            timeout=60,
-        )
+        team = team_ids[index % teams]
+        with requests.Session() as phone:
+            token = csrf_token(phone.get(server.url + "/join", timeout=60).text)
+            joined = phone.post(
+                server.url + "/api/join",
+                json={"code": code, "team_code": team_codes[team], "name": f"选手{index}"},
+                headers={"X-CSRFToken": token},
+                timeout=60,
+            )
         joined.raise_for_status()
         seat: str = joined.json()["seat"]
         return seat

@@ -61,6 +61,7 @@ from benchlib import (
     CLK_TCK,
     ROOT,
     Server,
+    csrf_token,
     has_uvloop,
     log,
     percentile,
@@ -112,6 +113,7 @@ def practice_server(data_dir: Path) -> Server:
     banks before it listens)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("QUIZ_")}
     env |= {"QUIZ_DATA_DIR": str(data_dir), "QUIZ_PRACTICE_SIGNUPS_PER_MINUTE": SIGNUPS_PER_MINUTE}
+    env["QUIZ_CONNECTIONS_PER_ADDRESS"] = "0"  # every simulated user is on 127.0.0.1
     argv = [sys.executable, "-m", "quiz", "serve", "--async-mode", "gevent"]
     return Server(argv, env, data_dir / "server.log", "/api/practice/catalog", ready_status=200)
 
@@ -262,6 +264,12 @@ async def run_user(user: User, phase: dict[str, Any], tally: Tally) -> None:
 async def sign_up(user: User, gate: asyncio.Semaphore, index: int) -> str:
     """Register the user (``POST /api/practice/register``); the outcome as :func:`call` gives it."""
     async with gate:
+        # The page first, as a browser opens it: its token goes with every later POST.
+        try:
+            async with user.session.get("/practice") as page:
+                user.session.headers["X-CSRFToken"] = csrf_token(await page.text())
+        except (aiohttp.ClientError, TimeoutError, RuntimeError) as error:
+            return error.__class__.__name__
         outcome, _ = await call(
             user,
             "POST",

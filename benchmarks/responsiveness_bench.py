@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from benchlib import Server, log, percentile
+from benchlib import Server, csrf_token, log, percentile
 
 PASSWORD = "bench-password-123"
 
@@ -39,6 +39,7 @@ def practice_server(data_dir: Path) -> Server:
     """``quiz serve`` on a fresh data dir, ready once the catalog answers 200."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("QUIZ_")}
     env |= {"QUIZ_DATA_DIR": str(data_dir), "QUIZ_PRACTICE_SIGNUPS_PER_MINUTE": "100000"}
+    env["QUIZ_CONNECTIONS_PER_ADDRESS"] = "0"  # every client is on 127.0.0.1
     argv = [sys.executable, "-m", "quiz", "serve"]
     return Server(argv, env, data_dir / "server.log", "/api/practice/catalog", ready_status=200)
 
@@ -67,6 +68,7 @@ def any_response(question: dict[str, Any]) -> Any:
 def back_to_back(url: str, count: int) -> tuple[list[float], list[float]]:
     """One user's catalog reads and answers, each sent right after the last reply."""
     user = requests.Session()
+    user.headers["X-CSRFToken"] = csrf_token(user.get(url + "/practice", timeout=30).text)
     reply = user.post(
         url + "/api/practice/register",
         json={"name": "back-to-back", "detachment": "拉萨支队", "password": PASSWORD},
@@ -122,13 +124,20 @@ def sign_up_burst(url: str, count: int, repeat: int) -> None:
     barrier = threading.Barrier(count)
 
     def one(index: int) -> None:
-        barrier.wait()
-        reply = requests.post(
-            url + "/api/practice/register",
-            json={"name": f"b{repeat}-{index}", "detachment": "日喀则支队", "password": PASSWORD},
-            timeout=60,
-        )
-        reply.raise_for_status()
+        with requests.Session() as user:
+            # The page first, as a browser opens it, so that the burst is the sign-ups alone.
+            user.headers["X-CSRFToken"] = csrf_token(user.get(url + "/practice", timeout=60).text)
+            barrier.wait()
+            reply = user.post(
+                url + "/api/practice/register",
+                json={
+                    "name": f"b{repeat}-{index}",
+                    "detachment": "日喀则支队",
+                    "password": PASSWORD,
+                },
+                timeout=60,
+            )
+            reply.raise_for_status()
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
     for thread in threads:

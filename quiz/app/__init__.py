@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from quiz.app.accounts import Accounts
 from quiz.app.blocking import Offload, in_place
 from quiz.app.contests import ContestService
+from quiz.app.host_auth import SESSION_HOURS, HostSessions
 from quiz.app.pk import PkService, PkSettings
 from quiz.app.practice import PracticeService
+from quiz.selftest.daily import DAILY_FLOOR_MS
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class Services:
     pk: PkService
     accounts: Accounts
     offload: Offload
+    host_sessions: HostSessions
 
 
 def build_services(
@@ -41,9 +44,14 @@ def build_services(
     shared: bool = False,
     offload: Offload = in_place,
     pk_settings: PkSettings | None = None,
+    host_session_hours: float = SESSION_HOURS,
+    daily_floor_ms: int = DAILY_FLOOR_MS,
 ) -> Services:
     """Wire the services together; ``shared`` when other processes write the same database."""
     contests = ContestService(sessions, clock_ms, shared=shared)
-    practice = PracticeService(sessions, clock_ms, today)
+    practice = PracticeService(sessions, clock_ms, today, daily_floor_ms)
     pk = PkService(contests, practice, pk_settings or PkSettings())
-    return Services(sessions, contests, practice, pk, Accounts(sessions, offload), offload)
+    host_sessions = HostSessions(sessions, clock_ms, host_session_hours)
+    return Services(
+        sessions, contests, practice, pk, Accounts(sessions, offload), offload, host_sessions
+    )

@@ -32,8 +32,12 @@ def record_answer(
     correct: bool,
     answered_ms: int,
     today: dt.date,
+    *,
+    file: bool = True,
 ) -> None:
-    """Store one judged answer of a sitting and file its card in the wrong-answer book."""
+    """Store one judged answer of a sitting and file its card in the wrong-answer book, unless
+    ``file`` is False: a sitting that gives no feedback files its cards when it finishes, since
+    a card shows the key."""
     repo.add_attempt(
         session,
         sitting,
@@ -43,7 +47,8 @@ def record_answer(
         correct,
         answered_ms,
     )
-    file_card(session, sitting.user_id, sitting.mode, item, correct, response, today)
+    if file:
+        file_card(session, sitting.user_id, sitting.mode, item, correct, response, today)
 
 
 def file_card(

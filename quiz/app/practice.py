@@ -21,7 +21,7 @@ from quiz.engine.qtypes import kind_of
 from quiz.engine.questions import Response
 from quiz.engine.views import question_view
 from quiz.selftest import leitner
-from quiz.selftest.daily import DAILY_COUNT, pick_daily
+from quiz.selftest.daily import DAILY_COUNT, DAILY_FLOOR_MS, pick_daily, too_fast
 from quiz.selftest.sittings import (
     DEFAULT_COUNT,
     Mode,
@@ -40,10 +40,17 @@ Today = Callable[[], dt.date]
 class PracticeService:
     """Practice, exams, reviews and daily challenges of every user, on one database."""
 
-    def __init__(self, sessions: sessionmaker[Session], clock_ms: Callable[[], int], today: Today):
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock_ms: Callable[[], int],
+        today: Today,
+        daily_floor_ms: int = DAILY_FLOOR_MS,
+    ):
         self.sessions = sessions
         self.clock_ms = clock_ms
         self.today = today
+        self.daily_floor_ms = daily_floor_ms
         self._versions: dict[int, repo.PoolQuestion] = {}
         self._pool: tuple[tuple[Any, ...], list[repo.PoolQuestion]] | None = None
         self._lock = threading.Lock()
@@ -116,6 +123,10 @@ class PracticeService:
                 if existing is not None:
                     raise AlreadyDone(existing.id)
                 chosen = self._daily(session, day)
+                user = repo.users_by_id(session, [user_id]).get(user_id)
+                if user is None or user.password_hash is None:
+                    # Decided now: a guest's run stays unranked even if the guest registers.
+                    config = {"unranked": "guest"}
             try:
                 row = repo.add_sitting(
                     session,
@@ -228,7 +239,17 @@ class PracticeService:
         correct = kind.matches_key(item.question, response)
         if not repo.claim_position(session, row, position, correct):
             raise SittingError("already_answered", f"question {position + 1} was answered")
-        history.record_answer(session, row, position, item, response, correct, now, self.today())
+        history.record_answer(
+            session,
+            row,
+            position,
+            item,
+            response,
+            correct,
+            now,
+            self.today(),
+            file=progress.gives_feedback(),
+        )
         session.flush()
         session.refresh(row)
         if row.answered >= len(row.question_versions):
@@ -281,21 +302,33 @@ class PracticeService:
         return False
 
     def _finish(self, session: Session, row: SittingRow, at: int) -> None:
-        """End a sitting; an exam's unanswered questions were not known, so they go in the book."""
+        """End a sitting. One that gave no feedback files its wrong answers' cards now (a card
+        shows the key); an exam's unanswered questions were not known, so they go in too."""
         row.finished_ms = at
+        today = self.today()
+        if not self._progress(row).gives_feedback():
+            attempts = repo.attempts_of(session, row.id)
+            wrong = {a.question_version_id: a.response for a in attempts if not a.correct}
+            items = self.versions(session, list(wrong))
+            for version_id, response in wrong.items():
+                item = items[version_id]
+                history.file_card(session, row.user_id, row.mode, item, False, response, today)
         if row.mode == "exam":
             unanswered = [int(v) for v in row.question_versions[row.answered :]]
-            today = self.today()
             for item in self.versions(session, unanswered).values():
                 history.file_card(session, row.user_id, row.mode, item, False, None, today)
         mode: Mode = row.mode  # type: ignore[assignment]
         row.score = score(mode, row.correct, len(row.question_versions), row.score)
+        if mode == "daily" and "unranked" not in row.config:
+            count = len(row.question_versions)
+            if too_fast(at - row.started_ms, count, self.daily_floor_ms):
+                row.config = {**row.config, "unranked": "too_fast"}
 
     def _describe(self, session: Session, row: SittingRow, now: int) -> dict[str, Any]:
         """The sitting as docs/practice.md shows it: the open question never carries its key."""
         version_ids = [int(v) for v in row.question_versions]
         finished = row.finished_ms is not None
-        feedback = row.mode != "exam" or finished
+        feedback = self._progress(row).gives_feedback() or finished
         attempts = repo.attempts_of(session, row.id) if row.answered or finished else []
         data: dict[str, Any] = {
             "id": row.id,

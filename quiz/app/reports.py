@@ -44,7 +44,8 @@ def wrongbook(service: PracticeService, user_id: int) -> dict[str, Any]:
 
 
 def daily_status(service: PracticeService, user_id: int) -> dict[str, Any]:
-    """Today's challenge for a user: taken or not, the score and the rank among everyone."""
+    """Today's challenge for a user: taken or not, the score, the rank among everyone, and why
+    a finished run is not ranked (``guest`` or ``too_fast``)."""
     day = service.today().isoformat()
     with service.sessions() as session:
         row = repo.daily_sitting_of(session, user_id, day)
@@ -56,10 +57,13 @@ def daily_status(service: PracticeService, user_id: int) -> dict[str, Any]:
         "score": None,
         "seconds": None,
         "rank": None,
+        "unranked": None,
+        "min_seconds": service.daily_floor_ms / 1000,
     }
     if row is not None and row.finished_ms is not None:
         status["score"] = row.score
         status["seconds"] = (row.finished_ms - row.started_ms) / 1000
+        status["unranked"] = row.config.get("unranked")
         board = leaderboard(service, "day", "person", day)["rows"]
         status["rank"] = next((r["rank"] for r in board if r["user"] == user_id), None)
     return status

@@ -40,8 +40,9 @@ class Progress:
     deadline_ms: int | None = None
 
     def gives_feedback(self) -> bool:
-        """Every mode but the exam shows the key right after each answer."""
-        return self.mode != "exam"
+        """Practice, review and PK show the key right after each answer; an exam and the daily
+        challenge show nothing (not even right or wrong) until the sitting is finished."""
+        return self.mode not in ("exam", "daily")
 
     def timed_out(self, now_ms: int) -> bool:
         """An exam whose deadline has passed (answers from then on are refused)."""

@@ -265,7 +265,8 @@ def daily_set(session: Session, day: str) -> list[int] | None:
 
 
 def daily_entries(session: Session, first_day: str, last_day: str) -> list[dict[str, Any]]:
-    """Finished daily challenges of registered users between two days (inclusive)."""
+    """Finished, ranked daily challenges of registered users between two days (inclusive): a
+    run a guest started or one marked too fast (``config["unranked"]``) is left out."""
     rows = session.execute(
         select(SittingRow, UserRow)
         .join(UserRow, UserRow.id == SittingRow.user_id)
@@ -287,6 +288,7 @@ def daily_entries(session: Session, first_day: str, last_day: str) -> list[dict[
             "seconds": ((sitting.finished_ms or 0) - sitting.started_ms) / 1000,
         }
         for sitting, user in rows
+        if not sitting.config.get("unranked")
     ]
 
 

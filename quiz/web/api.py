@@ -11,17 +11,32 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from quiz.app.banks import import_bank
-from quiz.app.contest_setup import SetupError, build_contest, template_summaries
+from quiz.app.banks import UploadReport, check_upload, import_upload
+from quiz.app.contest_setup import (
+    DETAIL_FIELDS,
+    SetupError,
+    build_contest,
+    template_summaries,
+    update_details,
+)
 from quiz.app.errors import Refused
-from quiz.app.lobby import contest_info, join, move_member, remove_member, teams_of
-from quiz.banks.formats import FileReport, read_bank
-from quiz.banks.model import question_to_dict
+from quiz.app.lobby import (
+    contest_info,
+    join,
+    move_member,
+    new_team_code,
+    remove_member,
+    teams_of,
+)
 from quiz.web.http import Answer, api_error, host_only, is_host, json_body, services
+from quiz.web.limits import RateLimiter
 
 api = Blueprint("api", __name__)
 MAX_BODY = 16 * 1024
 NO_FILE = ("bad_payload", "send the bank as the multipart field 'file'")
+# Wrong team codes an address may send: a hall behind one NAT mistypes now and then, while a
+# guesser gets 20 tries a minute against 28 million codes.
+WRONG_CODES_PER_MINUTE = 20
 
 
 @api.errorhandler(Refused)
@@ -36,7 +51,9 @@ def contest(code: str) -> Response | Answer:
         return api_error("unknown_contest", f"no contest with code {code!r}", 404)
     # The projector's lobby screen shows who has joined: its key lets it read the names too.
     screen = hmac.compare_digest(request.args.get("key", ""), info.screen_key)
-    found = teams_of(services().contests, code, member_names=is_host() or screen)
+    found = teams_of(
+        services().contests, code, member_names=is_host() or screen, join_codes=is_host()
+    )
     assert found is not None
     return jsonify(found)
 
@@ -70,24 +87,49 @@ def _close_seat(code: str, player: str, notice: dict[str, Any]) -> None:
         hub.close_seat(info.code, player, notice)
 
 
+@api.post("/api/contests/<code>/teams/<team>/join_code")
+@host_only
+def renew_join_code(code: str, team: str) -> Response:
+    return jsonify({"team": team, "join_code": new_team_code(services().contests, code, team)})
+
+
 @api.post("/api/join")
 def join_contest() -> Response:
-    body = json_body(("code", "team", "name"), MAX_BODY, "bad_payload")
-    code, team, name = body.get("code"), body.get("team"), body.get("name")
+    body = json_body(("code", "team", "team_code", "name"), MAX_BODY, "bad_payload")
+    code, team, name = body.get("code"), body.get("team", ""), body.get("name")
+    team_code = body.get("team_code")
     if not (isinstance(code, str) and isinstance(team, str) and isinstance(name, str)):
         raise Refused("bad_payload", "code, team and name must be text")
-    return jsonify(join(services().contests, code, team, name))
+    if not (team_code is None or (isinstance(team_code, str) and len(team_code) <= 16)):
+        raise Refused("bad_payload", "team_code must be text")
+    wrong_codes = current_app.extensions.setdefault(
+        "leitai.wrong_team_codes", RateLimiter(WRONG_CODES_PER_MINUTE / 60, WRONG_CODES_PER_MINUTE)
+    )
+    address = request.remote_addr or "?"
+    # A spent address is refused before its code is even looked at, so a guess cannot land.
+    if wrong_codes.spent(address):
+        raise Refused("rate_limited", "队伍码错误次数过多，请一分钟后再试")
+    try:
+        return jsonify(join(services().contests, code, team, name, team_code))
+    except Refused as refusal:
+        if refusal.code == "wrong_team_code":
+            wrong_codes.allow(address)
+        raise
 
 
 @api.post("/api/contests")
 @host_only
 def create_contest() -> Response | Answer:
     body = json_body(
-        ("title", "template", "banks", "seed", "team_names", "teams", "rounds", "reviewed_only"),
+        (
+            *("title", "template", "banks", "seed", "team_names", "teams", "rounds"),
+            *("reviewed_only", "join", *DETAIL_FIELDS),
+        ),
         MAX_BODY,
         "bad_payload",
     )
     banks, names, seed = body.get("banks"), body.get("team_names") or {}, body.get("seed")
+    joining = body.get("join", "team_code")
     if not isinstance(banks, list) or not all(isinstance(b, str) for b in banks):
         return api_error("bad_payload", "'banks' must be a list of bank ids")
     if not isinstance(names, dict) or (seed is not None and not isinstance(seed, int)):
@@ -106,10 +148,19 @@ def create_contest() -> Response | Answer:
             team_names=names,
             teams=teams,
             rounds=rounds,
+            details={name: body[name] for name in DETAIL_FIELDS if name in body},
+            join=joining if isinstance(joining, str) else "",
         )
     except SetupError as error:
         return api_error("bad_payload", str(error))
     return jsonify({"code": created.code, "screen_key": created.screen_key})
+
+
+@api.post("/api/contests/<code>/details")
+@host_only
+def contest_details(code: str) -> Response:
+    body = json_body(DETAIL_FIELDS, MAX_BODY, "bad_payload")
+    return jsonify(update_details(services().contests, code, body))
 
 
 @api.get("/api/templates")
@@ -118,42 +169,58 @@ def templates() -> Response:
     return jsonify(template_summaries())
 
 
-def _uploaded_report() -> FileReport | None:
-    """The validation report of the uploaded bank file, or None when no file was sent."""
+def _upload() -> tuple[bytes, str] | None:
+    """The uploaded bank file's bytes and name, or None when no file was sent."""
     upload = request.files.get("file")
     if upload is None:
         return None
-    return read_bank(upload.read(), upload.filename or "upload.yaml")
+    return upload.read(), upload.filename or "upload.yaml"
 
 
-def _problems(report: FileReport) -> list[dict[str, Any]]:
-    return [
-        {"line": p.line, "column": p.column, "severity": p.severity, "message": p.message}
+def _problems(report: UploadReport) -> dict[str, Any]:
+    """The listed problems, and how many more there are (with the sentence the page shows)."""
+    listed = [
+        {
+            "line": p.line,
+            "column": p.column,
+            "place": p.where,
+            "severity": p.severity,
+            "message": p.message,
+        }
+        | ({"code": p.code} if p.code else {})
         for p in report.problems
     ]
+    more = {"unlisted_message": f"另有 {report.unlisted} 个问题未列出"} if report.unlisted else {}
+    return {"problems": listed, "unlisted": report.unlisted, **more}
 
 
 @api.post("/api/banks/validate")
 @host_only
 def validate_bank() -> Response | Answer:
-    report = _uploaded_report()
-    if report is None:
+    upload = _upload()
+    if upload is None:
         return api_error(*NO_FILE)
-    preview = [question_to_dict(q) for q in report.bank.questions] if report.bank else []
+    report = check_upload(*upload)
     return jsonify(
-        {"ok": report.bank is not None, "problems": _problems(report), "preview": preview}
+        {
+            "ok": report.ok,
+            **_problems(report),
+            "questions": report.questions,
+            "preview": list(report.preview),
+        }
     )
 
 
 @api.post("/api/banks/import")
 @host_only
 def import_uploaded_bank() -> Response | Answer:
-    report = _uploaded_report()
-    if report is None:
+    upload = _upload()
+    if upload is None:
         return api_error(*NO_FILE)
-    if report.bank is None:
-        return jsonify({"ok": False, "problems": _problems(report)}), 400
-    result = import_bank(services().sessions, report.bank)
+    report = import_upload(services().sessions, *upload)
+    if report.result is None:
+        return jsonify({"ok": False, **_problems(report)}), 400
+    result = report.result
     return jsonify(
         {
             "ok": True,

@@ -31,8 +31,15 @@ STATUS = {
     "nothing_due": 409,
     "already_done": 409,
     "name_taken": 409,
+    "busy": 409,
+    "no_team_codes": 409,
+    "pk_match": 403,
+    "wrong_team_code": 403,
     "time_up": 410,
+    "csrf_failed": 403,
     "too_large": 413,
+    "file_too_large": 413,
+    "bad_content_type": 415,
     "rate_limited": 429,
     "internal": 500,
 }
@@ -52,7 +59,8 @@ def api_error(code: str, message: str, status: int | None = None, **extra: Any) 
 def json_body(allowed: tuple[str, ...], limit: int, bad_code: str) -> dict[str, Any]:
     """The request's JSON object: at most ``limit`` bytes and only the ``allowed`` fields.
 
-    An empty body is an empty object. Other faults raise :class:`Refused` with ``bad_code``
+    An empty body is an empty object; any other must be ``application/json``
+    (``bad_content_type``). Other faults raise :class:`Refused` with ``bad_code``
     (each API keeps the code its docs name), or ``too_large``.
     """
     if (request.content_length or 0) > limit:
@@ -60,12 +68,19 @@ def json_body(allowed: tuple[str, ...], limit: int, bad_code: str) -> dict[str, 
     raw = request.get_data(cache=True)
     if len(raw) > limit:
         raise Refused("too_large", f"the body is over {limit} bytes")
+    # A form of another site may post text/plain that parses as JSON; a page's fetch() cannot
+    # send application/json across sites without the server's CORS consent, which it never gives.
+    # (A form body may already be parsed away by the CSRF check, so its length tells it was sent.)
+    if (raw.strip() or request.content_length) and request.mimetype != "application/json":
+        raise Refused("bad_content_type", "send the body as Content-Type: application/json")
     if not raw.strip():
         return {}
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise Refused(bad_code, "the body is not JSON") from None
+    except RecursionError:  # json's parser recurses once per level of nesting
+        raise Refused(bad_code, "the body's JSON nests too deeply") from None
     if not isinstance(data, dict):
         raise Refused(bad_code, "the body must be a JSON object")
     unknown = sorted(str(key) for key in data if key not in allowed)
@@ -75,8 +90,9 @@ def json_body(allowed: tuple[str, ...], limit: int, bad_code: str) -> dict[str, 
 
 
 def is_host() -> bool:
-    """Whether this browser's session is logged in as the host."""
-    return bool(session.get("host"))
+    """Whether this browser's session holds a host login that was neither ended nor expired
+    (one read of the settings table: a logout on any process counts at once)."""
+    return services().host_sessions.alive(session.get("host"))
 
 
 def host_only(view_function: View) -> View:

@@ -27,6 +27,14 @@ class RateLimiter:
             self._buckets[key] = (tokens - 1, now)
             return True
 
+    def spent(self, key: str) -> bool:
+        """Whether ``key``'s bucket is empty now, without taking a token (so that only failures
+        need to count, yet a spent key is refused before it tries again)."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, now))
+            return min(self.burst, tokens + (now - last) * self.rate) < 1
+
     def forget(self, key: str) -> None:
         """Drop a key's bucket (its client went away)."""
         with self._lock:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import quote
 
 import segno
 from flask import (
@@ -28,13 +29,17 @@ from werkzeug.wrappers.response import Response as BaseResponse
 
 from quiz.app.banks import bank_list
 from quiz.app.contest_setup import template_summaries
+from quiz.app.errors import Refused
 from quiz.app.host_auth import check_host_password
-from quiz.app.lobby import ContestInfo, contest_info, contest_list
+from quiz.app.lobby import ContestInfo, contest_info, contest_list, teams_of
 from quiz.app.results import Results, contest_results
+from quiz.app.sign_in_limits import RateLimited, SignInGuard
+from quiz.banks.formats import format_named
+from quiz.banks.formats.tabular_rows import TEMPLATE_BANK
 from quiz.web.http import api_error, host_only, services
-from quiz.web.limits import RateLimiter
 from quiz.web.result_sheets import (
     SIGNATURES,
+    inert_cell,
     ledger_table,
     members_table,
     questions_table,
@@ -42,9 +47,11 @@ from quiz.web.result_sheets import (
     standings_table,
     workbook,
 )
+from quiz.web.security import safe_target
+from quiz.yamlsource import MAX_BYTES
 
 pages = Blueprint("pages", __name__)
-_login_attempts = RateLimiter(5 / 60, burst=5)
+LOGIN_WAIT = "密码错误次数过多，请 {n} 秒后再试 / Too many wrong passwords: try again in {n} s"
 
 
 def join_url(code: str) -> str:
@@ -52,6 +59,24 @@ def join_url(code: str) -> str:
     the address the requesting browser used."""
     base = current_app.config.get("PUBLIC_URL") or request.host_url
     return f"{base.rstrip('/')}/join/{code}"
+
+
+def watch_url(code: str) -> str:
+    """The audience's address, on the same base as :func:`join_url`."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return f"{base.rstrip('/')}/watch/{code}"
+
+
+def team_join_url(code: str, join_code: str) -> str:
+    """The address that seats a phone on one team: the join URL with the team's code, so a
+    scan needs no typing."""
+    return f"{join_url(code)}?team={join_code}"
+
+
+def _svg_qr(url: str) -> Response:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
 def _contest_or_404(code: str) -> ContestInfo:
@@ -68,37 +93,51 @@ def index() -> str:
 
 
 @pages.route("/login", methods=["GET", "POST"])
-def login() -> str | BaseResponse:
+def login() -> str | BaseResponse | tuple[str, int, dict[str, str]]:
     error = None
     if request.method == "POST":
-        if not _login_attempts.allow(request.remote_addr or "?"):
-            error = "尝试次数过多，请一分钟后再试 / Too many attempts: wait a minute"
-        elif check_host_password(
+        guard = _sign_ins()
+        # Wrong passwords back off per address: five free, then 2 s, 4 s, ... up to 15 minutes.
+        key = ("host", request.remote_addr or "")
+        try:
+            guard.before_password(key)
+        except RateLimited as waiting:
+            return _login_page(LOGIN_WAIT.format(n=waiting.retry_after_s), waiting.retry_after_s)
+        right = check_host_password(
             services().sessions, request.form.get("password", ""), services().offload
-        ):
+        )
+        guard.after_password(key, right)
+        if right:
             # A fresh session for the host, keeping the self-test player of this browser.
             player = session.get("user_id")
+            services().host_sessions.close(session.get("host"))
             session.clear()
-            session["host"] = True
+            session["host"] = services().host_sessions.open()
             if player is not None:
                 session["user_id"] = player
                 session.permanent = True
-            target = request.args.get("next", "")
-            return redirect(
-                target
-                if target.startswith("/") and not target.startswith("//")
-                else url_for("pages.host_index"),
-                code=303,
-            )
-        else:
-            error = "密码错误 / Wrong password"
+            target = safe_target(request.args.get("next", ""))
+            return redirect(target or url_for("pages.host_index"), code=303)
+        error = "密码错误 / Wrong password"
     return render_template("login.html", error=error)
+
+
+def _login_page(error: str, retry_after_s: int) -> tuple[str, int, dict[str, str]]:
+    """The login form again with a refusal: 429 and how long to wait."""
+    page = render_template("login.html", error=error)
+    return page, 429, {"Retry-After": str(retry_after_s)}
 
 
 @pages.post("/logout")
 def logout() -> BaseResponse:
-    session.pop("host", None)
+    # Ends this login on the server too: a copy of the cookie opens nothing afterwards.
+    services().host_sessions.close(session.pop("host", None))
     return redirect(url_for("pages.index"), code=303)
+
+
+def _sign_ins() -> SignInGuard:
+    guard: SignInGuard = current_app.extensions["leitai.sign_ins"]
+    return guard
 
 
 @pages.get("/host")
@@ -109,7 +148,20 @@ def host_index() -> str:
         contests=contest_list(services().contests),
         banks=bank_list(services().sessions),
         templates=template_summaries(),
+        hall_limit=_sign_ins().per_minute(),
+        saved=request.args.get("saved") == "limits",
     )
+
+
+@pages.post("/host/limits")
+@host_only
+def hall_limits() -> BaseResponse:
+    value = request.form.get("per_minute", "").strip()
+    try:
+        _sign_ins().set_per_minute(int(value) if value.isdigit() else 0)
+    except Refused as refusal:
+        abort(400, refusal.message)
+    return redirect(url_for("pages.host_index", saved="limits") + "#hall-limits", code=303)
 
 
 @pages.get("/host/<code>")
@@ -122,6 +174,8 @@ def host_console(code: str) -> str:
         title=contest.title,
         screen_key=contest.screen_key,
         join_url=join_url(contest.code),
+        watch_url=watch_url(contest.code),
+        join_mode=contest.join,
     )
 
 
@@ -136,6 +190,8 @@ def screen(code: str) -> str:
         key=contest.screen_key,
         title=contest.title,
         join_url=join_url(contest.code),
+        watch_url=watch_url(contest.code),
+        join_mode=contest.join,
     )
 
 
@@ -177,6 +233,19 @@ def admin_banks() -> str:
     return render_template("admin_banks.html", banks=bank_list(services().sessions))
 
 
+@pages.get("/admin/banks/template.xlsx")
+@host_only
+def bank_template() -> Response:
+    """The Excel template organisers fill in (the same as ``quiz template xlsx``)."""
+    # An ASCII name for old clients, the Chinese one (RFC 6266) for the rest.
+    names = f"filename=bank-template.xlsx; filename*=UTF-8''{quote('题库模板.xlsx')}"
+    return Response(
+        format_named("xlsx").write(TEMPLATE_BANK),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; {names}"},
+    )
+
+
 @pages.get("/practice")
 def practice() -> str:
     return render_template("practice.html")
@@ -185,9 +254,46 @@ def practice() -> str:
 @pages.get("/qr/<code>.svg")
 def qr(code: str) -> Response:
     contest = _contest_or_404(code)
-    buffer = io.BytesIO()
-    segno.make(join_url(contest.code), error="m").save(buffer, kind="svg", scale=8, border=2)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+    return _svg_qr(join_url(contest.code))
+
+
+@pages.get("/qr/watch/<code>.svg")
+def watch_qr(code: str) -> Response:
+    """The QR of the audience page, which the projector shows when teams join by team code."""
+    contest = _contest_or_404(code)
+    return _svg_qr(watch_url(contest.code))
+
+
+def _team_codes_or_404(code: str) -> dict[str, Any]:
+    found = teams_of(services().contests, code, member_names=False, join_codes=True)
+    if found is None:
+        abort(404, f"no contest with code {code}")
+    return found
+
+
+@pages.get("/qr/<code>/<team>.svg")
+@host_only
+def team_qr(code: str, team: str) -> Response:
+    found = _team_codes_or_404(code)
+    join_code = next((t.get("join_code") for t in found["teams"] if t["id"] == team), None)
+    if join_code is None:
+        abort(404, f"no team {team} with a join code")
+    answer = _svg_qr(team_join_url(found["code"], join_code))
+    # The host may give the team a new code: never show a stale one.
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
+@pages.get("/host/<code>/team-codes")
+@host_only
+def team_codes(code: str) -> str:
+    found = _team_codes_or_404(code)
+    teams = [
+        {**team, "url": team_join_url(found["code"], team["join_code"])}
+        for team in found["teams"]
+        if "join_code" in team
+    ]
+    return render_template("team_codes.html", contest=found, teams=teams)
 
 
 def _results_or_404(code: str) -> Results:
@@ -221,10 +327,11 @@ def results_print(code: str) -> str:
 
 
 def _csv(rows: list[list[Any]], filename: str) -> Response:
-    """One table as a CSV download, UTF-8 with a BOM so that Excel reads the Chinese headers."""
+    """One table as a CSV download, UTF-8 with a BOM so that Excel reads the Chinese headers;
+    no text cell can start a formula."""
     out = io.StringIO()
     out.write("\ufeff")
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([inert_cell(cell) for cell in row] for row in rows)
     # content_type, not mimetype: Flask appends "; charset=utf-8" to a text mimetype itself.
     return Response(
         out.getvalue(),
@@ -266,6 +373,12 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str | Response, int]:
         status = error.code or 500
+        if status == 413:
+            # Only a bank file is ever this big; say so, with the one limit the docs name.
+            message = f"上传的题库文件超过 {MAX_BYTES // (1024 * 1024)} MB 的上限"
+            if request.path.startswith("/api/"):
+                return api_error("file_too_large", message, 413)
+            return render_template("error.html", status=413, message=message), 413
         if request.path.startswith("/api/"):
             return api_error(
                 "bad_payload" if status < 500 else "internal", error.description or "", status

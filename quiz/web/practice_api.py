@@ -7,11 +7,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, session
+from flask import Blueprint, Response, current_app, jsonify, request, session
 
 from quiz.app import reports
+from quiz.app.accounts import AccountError
 from quiz.app.errors import Refused
 from quiz.app.practice import AlreadyDone, TimeUp
+from quiz.app.sign_in_limits import RateLimited, SignInGuard
 from quiz.selftest.sittings import MAX_COUNT, MAX_MINUTES, STARTABLE, SittingError
 from quiz.storage.selftest_repo import fold_login
 from quiz.web.http import (
@@ -23,7 +25,6 @@ from quiz.web.http import (
     sign_in,
     user_required,
 )
-from quiz.web.limits import RateLimiter
 from quiz.web.protocol import ProtocolError, parse_response
 
 practice_api = Blueprint("practice_api", __name__)
@@ -32,19 +33,15 @@ MAX_LIST = 50
 MAX_TAG = 64
 
 
-class Limits:
-    """Per-app rate limits: logins per name and per address, new accounts per address."""
-
-    def __init__(self, signups_per_minute: int = 20) -> None:
-        self.logins_by_name = RateLimiter(5 / 60, burst=5)
-        self.logins_by_address = RateLimiter(20 / 60, burst=20)
-        self.new_accounts = RateLimiter(signups_per_minute / 60, burst=signups_per_minute)
+def limits() -> SignInGuard:
+    """The app's sign-in limits (the hall's budget per address, back-off per account)."""
+    guard: SignInGuard = current_app.extensions["leitai.sign_ins"]
+    return guard
 
 
-def limits() -> Limits:
-    """The app's self-test rate limits."""
-    limits_of_app: Limits = current_app.extensions["leitai.practice_limits"]
-    return limits_of_app
+def address() -> str:
+    """The client's address as the app sees it (behind a trusted proxy, the real client's)."""
+    return request.remote_addr or ""
 
 
 def body(allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -54,18 +51,19 @@ def body(allowed: tuple[str, ...]) -> dict[str, Any]:
 
 @practice_api.errorhandler(Refused)
 @practice_api.errorhandler(SittingError)
-def refused(failure: Refused | SittingError) -> Answer:
+def refused(failure: Refused | SittingError) -> Answer | tuple[Response, int, dict[str, str]]:
     if isinstance(failure, AlreadyDone | TimeUp):
         return api_error(failure.code, failure.message, sitting=failure.sitting)
+    if isinstance(failure, RateLimited):
+        wait = failure.retry_after_s
+        answer, status = api_error(failure.code, failure.message, retry_after=wait)
+        return answer, status, {"Retry-After": str(wait)}
     return api_error(failure.code, failure.message)
 
 
 @practice_api.post("/api/practice/register")
 def register() -> Answer:
-    if not limits().new_accounts.allow(request.remote_addr or ""):
-        return api_error(
-            "rate_limited", "too many new accounts from this address; wait a minute", 429
-        )
+    limits().admit(address())
     fields = body(("name", "detachment", "brigade", "password"))
     user = services().accounts.register(fields, current_user_id())
     sign_in(user)
@@ -74,24 +72,26 @@ def register() -> Answer:
 
 @practice_api.post("/api/practice/login")
 def login() -> Answer:
+    limits().admit(address())
     fields = body(("name", "password"))
     name = fields.get("name")
-    name_key = fold_login(name)[:80] if isinstance(name, str) else ""
-    if not limits().logins_by_address.allow(request.remote_addr or "") or not (
-        limits().logins_by_name.allow(name_key)
-    ):
-        return api_error("rate_limited", "too many login attempts; wait a minute", 429)
-    user = services().accounts.login(fields)
+    # Back-off per (account, address): wrong tries from elsewhere never lock a player out here.
+    key = (fold_login(name)[:80] if isinstance(name, str) else "", address())
+    limits().before_password(key)
+    try:
+        user = services().accounts.login(fields)
+    except AccountError as failure:
+        if failure.code == "bad_login":
+            limits().after_password(key, right=False)
+        raise
+    limits().after_password(key, right=True)
     sign_in(user)
     return jsonify({"user": user}), 200
 
 
 @practice_api.post("/api/practice/guest")
 def guest() -> Answer:
-    if not limits().new_accounts.allow(request.remote_addr or ""):
-        return api_error(
-            "rate_limited", "too many new accounts from this address; wait a minute", 429
-        )
+    limits().admit(address())
     body(())
     user = services().accounts.new_guest()
     sign_in(user)

@@ -36,7 +36,7 @@ def checked_payload(payload: Any, allowed: Collection[str]) -> dict[str, Any]:
         raise ProtocolError("bad_payload", "the payload must be a JSON object")
     try:
         size = len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise ProtocolError("bad_payload", "the payload is not plain JSON") from None
     if size > MAX_PAYLOAD_BYTES:
         raise ProtocolError("too_large", f"the payload is {size} bytes; the limit is 4096")

@@ -19,6 +19,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from quiz.app.contests import ContestService, LiveContest
 from quiz.app.errors import Refused
+from quiz.app.host_auth import HostSessions
 from quiz.app.lobby import contest_info, seat_of
 from quiz.app.pk import PkService
 from quiz.engine.clocksync import estimate_clock
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 PING_EVERY_S = 2.0
 PING_SLICES = 20
 FIRST_PINGS = 5
+LOGGED_OUT = "主持人登录已结束（已退出或密码已更改），请重新登录"
 
 
 def now_ms() -> int:
@@ -61,6 +63,7 @@ class Client:
     team: str | None = None
     player: str | None = None
     name: str | None = None
+    host_session: str | None = None  # the host login this connection was opened with
 
     @property
     def room(self) -> str:
@@ -95,9 +98,12 @@ class PracticeRoom(Protocol):
 class Hub:
     """Connections, their rooms and clocks, and the publishing of every accepted command."""
 
-    def __init__(self, socketio: SocketIO, service: ContestService) -> None:
+    def __init__(
+        self, socketio: SocketIO, service: ContestService, host_sessions: HostSessions
+    ) -> None:
         self.socketio = socketio
         self.service = service
+        self.host_sessions = host_sessions
         self.clients: dict[str, Client] = {}
         self.clocks = DeviceClocks()
         self.buzzes = RateLimiter(5, burst=5)
@@ -148,8 +154,9 @@ class Hub:
             "me": client.me(),
         }
 
-    def authenticate(self, auth: Any, logged_in_host: bool) -> Client:
-        """The client an ``auth`` object proves, or ProtocolError saying why not."""
+    def authenticate(self, auth: Any, host_session: Any) -> Client:
+        """The client an ``auth`` object proves, or ProtocolError saying why not;
+        ``host_session`` is the host login the session cookie carries."""
         fields = checked_payload(auth, ("role", "contest", "key", "seat"))
         role = fields.get("role")
         if role == "team":
@@ -174,9 +181,11 @@ class Hub:
         title, screen_key = self._contest(code)
         code = code.strip().upper()
         if role == "host":
-            if not logged_in_host:
+            if not self.host_sessions.alive(host_session):
                 raise ProtocolError("unauthorized", "log in as the host first")
-        elif role == "screen":
+            # Kept so that every later command is checked against the same login.
+            return Client("host", code, title, host_session=host_session)
+        if role == "screen":
             if fields.get("key") != screen_key:
                 raise ProtocolError("unauthorized", "wrong screen key")
         elif role != "audience":
@@ -246,11 +255,26 @@ class Hub:
         return client
 
     def host_client(self, sid: str) -> Client:
-        """The connection's client, which must be the host."""
+        """The connection's client, which must be the host whose login still holds; a
+        connection whose login was ended (logout, a new password, expiry) is refused and
+        closed."""
         client = self.clients.get(sid)
         if client is None or client.role != "host":
             raise ProtocolError("not_permitted", "only the host may send this")
+        if not self.host_sessions.alive(client.host_session):
+            # The refusal is the ack; the timer loop closes the connection within a second.
+            raise ProtocolError("unauthorized", LOGGED_OUT)
         return client
+
+    def close_ended_host_logins(self) -> None:
+        """Close every host connection whose login has ended, so it stops receiving the host's
+        view (which holds the keys) even if it sends nothing."""
+        for sid, client in list(self.clients.items()):
+            if client.role == "host" and not self.host_sessions.alive(client.host_session):
+                self.socketio.emit(
+                    "notice", {"code": "unauthorized", "message": LOGGED_OUT}, to=sid
+                )
+                self.socketio.server.disconnect(sid)
 
     def ping_loop(self) -> None:
         """Ping every team device and screen once every 2 s, in 20 slices spread over the 2 s.
@@ -309,6 +333,7 @@ class Hub:
                 beats += 1
                 if beats % 10 == 0:
                     self.service.mark_alive()
+                    self.close_ended_host_logins()
             except Exception:  # a timer fault must not stop the timers of other contests
                 log.exception("timer tick failed")
 
@@ -338,7 +363,7 @@ def register(socketio: SocketIO, hub: Hub) -> None:
             if isinstance(auth, dict) and auth.get("role") == "practice" and hub.practice:
                 hub.practice.connect(sid, session.get("user_id"))
                 return
-            client = hub.authenticate(auth, bool(session.get("host")))
+            client = hub.authenticate(auth, session.get("host"))
         except Refused as error:
             raise ConnectionRefusedError(
                 error.message, {"code": error.code, "message": error.message}

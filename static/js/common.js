@@ -76,6 +76,15 @@ export function pageData() {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
+/**
+ * `headers` plus the page's CSRF token (its <meta name="csrf-token">), which every POST and
+ * DELETE must carry: the server refuses a state change without it (code `csrf_failed`).
+ */
+export function withCsrf(headers = {}) {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return { ...headers, "X-CSRFToken": meta ? meta.content : "" };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Toasts and banners
 

@@ -481,7 +481,8 @@ function renderDaily() {
       h("div.daily-score", { "data-testid": "daily-score" }, t("w.pts", { n: daily.score })),
       h("div.daily-facts",
         typeof daily.seconds === "number" ? h("span", t("daily.seconds", { n: daily.seconds.toFixed(1) })) : null,
-        h("span", { "data-testid": "daily-rank" }, daily.rank ? t("play.rankn", { n: daily.rank }) : t("daily.no_rank"))),
+        h("span", { "data-testid": "daily-rank" }, daily.rank ? t("play.rankn", { n: daily.rank })
+          : daily.unranked === "too_fast" ? t("daily.too_fast", { n: daily.min_seconds }) : t("daily.no_rank"))),
       daily.sitting ? h("button.btn.btn-block", {
         type: "button", "data-testid": "daily-review", onclick: () => openSittingById(daily.sitting),
       }, t("daily.review")) : null,

@@ -1,6 +1,7 @@
 // The self-test HTTP API (docs/practice.md): JSON in, JSON out, errors as {error: {code, message}}.
 
 import { t, STRINGS } from "./i18n.js";
+import { withCsrf } from "./common.js";
 
 const listeners = new Set();
 
@@ -14,7 +15,7 @@ export function onLoggedOut(fn) {
  * handle a network failure like any refusal (data.error.code "network").
  */
 export async function api(path, { method = "GET", body } = {}) {
-  const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  const init = { method, headers: withCsrf({ Accept: "application/json" }), credentials: "same-origin" };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -64,5 +65,7 @@ export function problemText(result) {
   if (["bad_field", "bad_response", "bad_payload"].includes(code) && body.message) {
     text += `: ${body.message}`;
   }
+  const wait = result && result.data && result.data.retry_after;
+  if (code === "rate_limited" && Number.isInteger(wait)) text += t("practice.retry_in", { n: wait });
   return text;
 }

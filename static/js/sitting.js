@@ -1,6 +1,6 @@
 // A sitting in progress (docs/practice.md, "Sittings"): one question at a time, the server's
-// verdict after each answer (practice, review, daily) or none until the end (exam, with the
-// server's deadline counted down here), then the score and a full review.
+// verdict after each answer (practice, review) or none until the end (the daily challenge, and
+// the exam with the server's deadline counted down here), then the score and a full review.
 
 import { t } from "./i18n.js";
 import { h, fill, ServerClock, everyTick, toast, sound } from "./common.js";

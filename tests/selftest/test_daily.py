@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.selftest.daily import daily_seed, month_of, pick_daily
+from quiz.selftest.daily import DAILY_FLOOR_MS, daily_seed, month_of, pick_daily, too_fast
 
 NAMES = [f"bank/q{n:03d}" for n in range(300)]
 DAY = dt.date(2026, 11, 29)
@@ -33,3 +33,10 @@ def test_the_seed_depends_on_the_date_only() -> None:
     assert daily_seed(DAY) == daily_seed(dt.date(2026, 11, 29))
     assert daily_seed(DAY) != daily_seed(DAY + dt.timedelta(days=1))
     assert month_of(DAY) == "2026-11"
+
+
+def test_a_run_under_the_floor_a_question_is_too_fast() -> None:
+    assert too_fast(100, 10)
+    assert too_fast(10 * DAILY_FLOOR_MS - 1, 10)
+    assert not too_fast(10 * DAILY_FLOOR_MS, 10)
+    assert not too_fast(4_000, 10, floor_ms=400)

@@ -40,6 +40,12 @@ def test_an_exam_refuses_answers_from_its_deadline_on() -> None:
     assert Progress("review", 1, 0, False).gives_feedback()
 
 
+def test_the_exam_and_the_daily_challenge_give_no_feedback_before_the_end() -> None:
+    assert not Progress("daily", 10, 3, finished=False).gives_feedback()
+    assert not Progress("exam", 10, 3, finished=False).gives_feedback()
+    assert Progress("practice", 10, 3, finished=False).gives_feedback()
+
+
 def test_scores_by_mode() -> None:
     assert score("exam", 17, 20) == 85
     assert score("exam", 1, 3) == 33

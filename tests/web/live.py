@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -11,17 +12,77 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import socketio
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 TEMPLATES = Path(__file__).with_name("templates")
 CONTEST_BANKS = ["party-history", "tibet-history", "fire-rescue", "tibet-geography"]
 PASSWORD = "test-password-123"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token in a page's ``<meta name="csrf-token">``."""
+    found = CSRF_META.search(page)
+    assert found is not None, f"no csrf-token meta in the page: {page[:300]}"
+    return found.group(1)
+
+
+def close_adapters(adapters: list[Any]) -> None:
+    """Close a dropped session's connection pools."""
+    for adapter in adapters:
+        adapter.close()
+
+
+class PageSession(requests.Session):
+    """An HTTP client that acts as a page of the server: before each POST, PUT, PATCH or
+    DELETE it reads the CSRF token from a fresh page (a login renews the session, and with it
+    the token) and sends it as ``X-CSRFToken`` with the session cookie."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Closed when dropped, so that a one-off ``PageSession().post(...)`` leaves no socket
+        # open (an unclosed socket's ResourceWarning fails the test run).
+        weakref.finalize(self, close_adapters, list(self.adapters.values()))
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        verb = method.decode() if isinstance(method, bytes) else method
+        if verb.upper() in STATE_CHANGING:
+            parts = urlsplit(url.decode() if isinstance(url, bytes) else url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            page = super().request("GET", f"{origin}/login", timeout=10)
+            kwargs["headers"] = {
+                **(kwargs.get("headers") or {}),
+                "X-CSRFToken": csrf_token(page.text),
+                # As a browser sends it (Referrer-Policy: same-origin); over HTTPS the CSRF check
+                # also wants the request to come from a page of the same origin.
+                "Referer": f"{origin}/login",
+            }
+        return super().request(method, url, *args, **kwargs)
+
+
+class PageClient(FlaskClient):
+    """Flask's test client acting as a page, like :class:`PageSession` (``app.test_client_class
+    = PageClient``)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if str(kwargs.get("method", "GET")).upper() in STATE_CHANGING:
+            page = super().open("/login")
+            kwargs["headers"] = {
+                **(kwargs.get("headers") or {}),
+                "X-CSRFToken": csrf_token(page.text),
+            }
+        return super().open(*args, **kwargs)
 
 
 def free_port() -> int:
@@ -50,6 +111,7 @@ class LiveServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
     log_path: Path | None = None
+    hosting: requests.Session | None = None  # the host's login that team_code reads with
 
     @property
     def url(self) -> str:
@@ -113,7 +175,7 @@ class LiveServer:
 
     def host(self) -> requests.Session:
         """An HTTP session logged in as the host."""
-        session = requests.Session()
+        session = PageSession()
         answer = session.post(
             self.url + "/login", data={"password": PASSWORD}, allow_redirects=False, timeout=10
         )
@@ -138,10 +200,20 @@ class LiveServer:
         created: dict[str, str] = answer.json()
         return created
 
+    def team_code(self, code: str, team: str) -> str | None:
+        """A team's join code as the host's console reads it (None in an open contest)."""
+        if self.hosting is None:
+            self.hosting = self.host()
+        answer = self.hosting.get(f"{self.url}/api/contests/{code}", timeout=10)
+        assert answer.status_code == 200, answer.text
+        codes: dict[str, str | None] = {
+            entry["id"]: entry.get("join_code") for entry in answer.json()["teams"]
+        }
+        return codes[team]
+
     def join(self, code: str, team: str, name: str) -> str:
-        answer = requests.post(
-            self.url + "/api/join", json={"code": code, "team": team, "name": name}, timeout=10
-        )
+        body = {"code": code, "team": team, "team_code": self.team_code(code, team), "name": name}
+        answer = PageSession().post(self.url + "/api/join", json=body, timeout=10)
         assert answer.status_code == 200, answer.text
         seat: str = answer.json()["seat"]
         return seat

@@ -18,6 +18,7 @@ from quiz.resources import bundled_banks_dir
 from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.web import create_app
 from tests.web.keys import bundled_questions, right_answer, wrong_answer
+from tests.web.live import PageClient
 
 START_MS = 1_796_000_000_000
 PASSWORD = "secret-123"
@@ -53,9 +54,11 @@ class Clock:
 def clocked_app(url: str, clock: Clock) -> Flask:
     """An app on the database at ``url``, its practice clock replaced by ``clock``."""
     app = create_app({"DATABASE_URL": url, "TESTING": True})
+    app.test_client_class = PageClient
     services: Services = app.extensions["leitai"]
     services.practice.clock_ms = lambda: clock.now_ms
     services.practice.today = lambda: clock.today
+    app.extensions["leitai.sign_ins"].clock_ms = lambda: clock.now_ms
     return app
 
 

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 import socketio
 import websocket
 
-from tests.web.live import LiveServer, Recorder, close_all, wait_until
+from tests.web.live import LiveServer, PageSession, Recorder, close_all, wait_until
 
 TEAMS = ["lhasa", "shigatse", "nyingchi", "ngari"]
 
@@ -205,17 +204,22 @@ def test_a_host_flood_is_rate_limited_but_a_quick_host_is_not(
 
 def test_http_api_refusals(server: LiveServer, contest: dict[str, Any]) -> None:
     url = server.url
-    assert requests.post(url + "/api/contests", json={}, timeout=5).status_code == 401
-    bad_join = requests.post(url + "/api/join", data="not json", timeout=5)
+    assert PageSession().post(url + "/api/contests", json={}, timeout=5).status_code == 401
+    bad_join = PageSession().post(
+        url + "/api/join",
+        data="not json",
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
     assert bad_join.status_code == 400
     assert bad_join.json()["error"]["code"] == "bad_payload"
-    long_name = requests.post(
+    long_name = PageSession().post(
         url + "/api/join",
         json={"code": contest["code"], "team": "lhasa", "name": "名" * 50},
         timeout=5,
     )
     assert long_name.json()["error"]["message"] == "your name needs 1 to 20 characters"
-    unknown = requests.post(
+    unknown = PageSession().post(
         url + "/api/join", json={"code": "ZZZZZZ", "team": "x", "name": "y"}, timeout=5
     )
     assert unknown.status_code == 404

@@ -131,19 +131,60 @@ def test_bad_registrations_are_refused_with_the_reason(
         assert session.scalars(select(UserRow)).all() == []
 
 
-def test_login_is_rate_limited_per_name(client: FlaskClient) -> None:
+def login_codes(client: FlaskClient, name: str, password: str, times: int) -> list[str]:
+    answers = [
+        client.post("/api/practice/login", json={"name": name, "password": password})
+        for _ in range(times)
+    ]
+    return [answer.json["error"]["code"] for answer in answers]  # type: ignore[index]
+
+
+def test_wrong_passwords_back_off_per_name_and_address(client: FlaskClient, clock: Clock) -> None:
     register(client, "扎西")
     client.post("/api/practice/logout")
-    codes = [
-        client.post("/api/practice/login", json={"name": "扎西", "password": "wrong-pass"}).json[
-            "error"
-        ]["code"]  # type: ignore[index]
-        for _ in range(6)
-    ]
-    assert codes == ["bad_login"] * 5 + ["rate_limited"]
-    # Even the right password waits now: the limit is on the name, not on failures.
+    assert login_codes(client, "扎西", "wrong-pass", 6) == ["bad_login"] * 5 + ["rate_limited"]
+    # While the wait lasts even the right password waits: guesses are not checked at all.
     answer = client.post("/api/practice/login", json={"name": "扎西", "password": PASSWORD})
     assert answer.status_code == 429
+    assert answer.headers["Retry-After"] == "2"
+    assert answer.json["retry_after"] == 2  # type: ignore[index]
+    assert "请稍后再试" in answer.json["error"]["message"]  # type: ignore[index]
+    clock.advance(seconds=2)
+    answer = client.post("/api/practice/login", json={"name": "扎西", "password": PASSWORD})
+    assert answer.status_code == 200
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_player_out_at_another(
+    app: Flask, client: FlaskClient
+) -> None:
+    register(client, "卓玛")
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "10.0.0.66"
+    assert login_codes(stranger, "卓玛", "wrong-pass", 8)[-1] == "rate_limited"
+    player = app.test_client()
+    player.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    answer = player.post("/api/practice/login", json={"name": "卓玛", "password": PASSWORD})
+    assert answer.status_code == 200
+
+
+def test_forty_people_sign_up_together_from_one_address(app: Flask) -> None:
+    for n in range(40):
+        phone = app.test_client()
+        phone.environ_base["REMOTE_ADDR"] = "192.168.8.1"
+        register(phone, f"队员{n}")
+    for _ in range(40):
+        assert app.test_client().post("/api/practice/guest").status_code == 201
+
+
+def test_past_the_halls_limit_an_address_is_told_how_long_to_wait(app: Flask, clock: Clock) -> None:
+    app.extensions["leitai.sign_ins"].set_per_minute(3)
+    answers = [app.test_client().post("/api/practice/guest") for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [201, 201, 201, 429]
+    assert answers[-1].headers["Retry-After"] == "20"
+    assert answers[-1].json["retry_after"] == 20  # type: ignore[index]
+    assert answers[-1].json["error"]["code"] == "rate_limited"  # type: ignore[index]
+    clock.advance(seconds=20)
+    assert app.test_client().post("/api/practice/guest").status_code == 201
 
 
 def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(client: FlaskClient) -> None:
@@ -428,6 +469,7 @@ def test_everyone_gets_the_same_daily_set_once_a_day(app: Flask, clock: Clock) -
     next_set = []
     for _ in range(10):
         next_set.append(tomorrow["question"]["id"])
+        clock.advance(seconds=3)
         tomorrow = respond(client, tomorrow, right=False).json["sitting"]
     assert next_set != sets[0]
     month = client.get("/api/practice/leaderboard?period=month&by=person").json
@@ -446,6 +488,70 @@ def test_guests_are_not_on_the_leaderboard(client: FlaskClient) -> None:
         sitting = respond(client, sitting, right=True).json["sitting"]
     rows = client.get("/api/practice/leaderboard?period=day&by=person").json["rows"]  # type: ignore[index]
     assert rows == []
+
+
+def play_daily(client: FlaskClient, clock: Clock, seconds: float, right: bool = True) -> Any:
+    """Answer today's challenge, ``seconds`` a question; the last answer's JSON."""
+    sitting = start(client, mode="daily")
+    while True:
+        clock.advance(seconds=seconds)
+        answered = respond(client, sitting, right=right).json
+        sitting = answered["sitting"]
+        if sitting["finished"]:
+            return answered
+
+
+def test_the_daily_keys_stay_back_until_the_run_is_finished(
+    client: FlaskClient, clock: Clock
+) -> None:
+    register(client, "卓玛")
+    sitting = start(client, mode="daily")
+    for _ in range(9):
+        clock.advance(seconds=5)
+        answered = respond(client, sitting, right=False).json
+        # Not the key, not even right or wrong (a true/false verdict is the key).
+        assert answered == {"accepted": True, "sitting": answered["sitting"]}
+        sitting = answered["sitting"]
+        assert sitting["correct"] is None
+        assert {r["correct"] for r in sitting["results"]} == {None}
+        assert sitting["review"] is None
+        no_secrets(sitting["question"])
+        again = client.get(f"/api/practice/sittings/{sitting['id']}").json
+        assert again["correct"] is None  # type: ignore[index]
+        # A wrong answer's card would show the key in the book: it waits for the end.
+        assert client.get("/api/practice/wrongbook").json["cards"] == []  # type: ignore[index]
+    clock.advance(seconds=5)
+    finished = respond(client, sitting, right=False).json["sitting"]
+    assert finished["finished"]
+    assert all(set(entry["question"]) >= SECRET_KEYS for entry in finished["review"])
+    assert client.get("/api/practice/wrongbook").json["total"] == 10  # type: ignore[index]
+
+
+def test_a_guests_run_stays_off_the_board_after_the_guest_registers(
+    client: FlaskClient, clock: Clock
+) -> None:
+    client.post("/api/practice/guest")
+    play_daily(client, clock, seconds=5)
+    register(client, "次仁")
+    rows = client.get("/api/practice/leaderboard?period=day&by=person").json["rows"]  # type: ignore[index]
+    assert rows == []
+    status = client.get("/api/practice/daily").json
+    assert (status["score"], status["rank"], status["unranked"]) == (100, None, "guest")  # type: ignore[index]
+
+
+def test_a_run_faster_than_the_floor_is_scored_but_not_ranked(app: Flask, clock: Clock) -> None:
+    cheat, honest = app.test_client(), app.test_client()
+    register(cheat, "快手")
+    assert play_daily(cheat, clock, seconds=0.01)["sitting"]["score"] == 100
+    register(honest, "卓玛")
+    play_daily(honest, clock, seconds=4, right=False)
+    rows = cheat.get("/api/practice/leaderboard?period=day&by=person").json["rows"]  # type: ignore[index]
+    assert [(row["name"], row["rank"]) for row in rows] == [("卓玛", 1)]
+    status = cheat.get("/api/practice/daily").json
+    assert (status["score"], status["rank"], status["unranked"]) == (100, None, "too_fast")  # type: ignore[index]
+    assert status["min_seconds"] == 2.0  # type: ignore[index]
+    month = cheat.get("/api/practice/leaderboard?period=month&by=detachment").json["rows"]  # type: ignore[index]
+    assert [(row["entries"], row["mean"]) for row in month] == [(1, 0.0)]
 
 
 @pytest.mark.parametrize(
@@ -485,6 +591,7 @@ def test_the_practice_api_works_on_postgresql(postgres_url: str, clock: Clock) -
     sitting = start(client, mode="daily")
     first_question = sitting["question"]["id"]
     while not sitting["finished"]:
+        clock.advance(seconds=3)
         sitting = respond(client, sitting, right=sitting["question"]["position"] > 0).json[
             "sitting"
         ]

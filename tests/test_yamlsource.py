@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from quiz.yamlsource import YamlSourceError, decode_source, load_yaml
+from quiz.yamlsource import MAX_KEYS, MAX_PROBLEMS, YamlSourceError, decode_source, load_yaml
 
 TEXT = """\
 bank:
@@ -93,3 +93,19 @@ def test_decode_accepts_bom_and_refuses_other_encodings() -> None:
 def test_decode_refuses_oversized_input() -> None:
     with pytest.raises(YamlSourceError, match=r"file is 0\.0 MB; the limit is 0\.0 MB"):
         decode_source(b"a: 1\n" * 10, "big.yaml", max_bytes=10)
+
+
+def test_a_mapping_past_the_key_limit_stops_the_load_there() -> None:
+    text = "".join(f"k{n}: {n}\n" for n in range(MAX_KEYS + 5))
+    with pytest.raises(YamlSourceError) as refused:
+        load_yaml(text, "keys.yaml")
+    [problem] = refused.value.problems
+    assert (problem.line, problem.column, problem.code) == (MAX_KEYS + 1, 1, "too_many_keys")
+    assert problem.message.startswith(f"一个映射里的键超过 {MAX_KEYS} 个")
+
+
+def test_repeated_keys_past_the_problem_cap_are_counted_not_listed() -> None:
+    text = "questions:\n" + "  a: 1\n" * (MAX_PROBLEMS + 31)
+    located = load_yaml(text, "dup.yaml")
+    assert len(located.problems) == MAX_PROBLEMS
+    assert located.unlisted == 30

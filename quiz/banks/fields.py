@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from quiz.yamlsource import Located, Path, Problem, Severity
+from quiz.banks.document import Document
+from quiz.yamlsource import MAX_PROBLEMS, Path, Problem, Severity
 
 MISSING: Any = object()
 
@@ -25,32 +26,52 @@ class Finding:
     severity: Severity
     message: str
     on_key: bool = False
+    code: str | None = None
 
 
 class Findings:
-    """The findings of one document, resolved to positions in a single pass when done."""
+    """The findings of one document, resolved to positions in a single pass when done.
 
-    def __init__(self, located: Located) -> None:
+    Only the first :data:`MAX_PROBLEMS` (with the loader's) are kept; the rest are counted in
+    :attr:`unlisted`, and :attr:`errors` counts every error, kept or not.
+    """
+
+    def __init__(self, located: Document) -> None:
         self.located = located
         self.items: list[Finding] = []
+        self.errors = sum(problem.severity == "error" for problem in located.problems)
+        self.errors += located.unlisted  # the loader counts only errors past its cap
+        self.unlisted = located.unlisted
 
-    def error(self, path: Path, message: str, *, on_key: bool = False) -> None:
+    @property
+    def full(self) -> bool:
+        """Whether further findings are only counted (so callers may skip costly hints)."""
+        return len(self.items) + len(self.located.problems) >= MAX_PROBLEMS
+
+    def error(
+        self, path: Path, message: str, *, on_key: bool = False, code: str | None = None
+    ) -> None:
         """Record an error at ``path``."""
-        self.items.append(Finding(path, "error", message, on_key))
+        self.errors += 1
+        self._add(Finding(path, "error", message, on_key, code))
 
     def warning(self, path: Path, message: str) -> None:
         """Record a warning at ``path``."""
-        self.items.append(Finding(path, "warning", message))
+        self._add(Finding(path, "warning", message))
+
+    def _add(self, finding: Finding) -> None:
+        if self.full:
+            self.unlisted += 1
+        else:
+            self.items.append(finding)
 
     @property
     def has_errors(self) -> bool:
         """Whether any error (loading problems included) was found."""
-        return any(item.severity == "error" for item in self.items) or any(
-            problem.severity == "error" for problem in self.located.problems
-        )
+        return self.errors > 0
 
     def problems(self) -> list[Problem]:
-        """Every finding with its file, line and column, in the order of the file."""
+        """The kept findings with their file, line and column, in the order of the file."""
         value_paths = [item.path for item in self.items if not item.on_key]
         key_paths = [item.path for item in self.items if item.on_key]
         values = self.located.positions(value_paths) if value_paths else {}
@@ -58,8 +79,64 @@ class Findings:
         found = list(self.located.problems)
         for item in self.items:
             line, column = (keys if item.on_key else values)[item.path]
-            found.append(Problem(self.located.filename, line, column, item.severity, item.message))
+            found.append(
+                Problem(
+                    self.located.filename,
+                    line,
+                    column,
+                    item.severity,
+                    item.message,
+                    item.code,
+                    self.located.place((line, column)),
+                )
+            )
         return sorted(found, key=lambda problem: (problem.line, problem.column))
+
+
+# The longest text each field may hold, by the field's key (the last text key of its path);
+# docs/bank-format.md lists them. A question read aloud in a hall is a few hundred characters; a
+# 5-million-character one was once imported, and every page showing it stalled.
+LENGTH_LIMITS = {
+    "title": 200,
+    "description": 2000,
+    "authors": 100,
+    "reviewed_by": 100,
+    "text": 1000,
+    "options": 200,
+    "answer": 200,
+    "explanation": 2000,
+    "source": 500,
+    "tags": 50,
+}
+DEFAULT_LIMIT = 200
+_LABELS = {
+    "title": "标题",
+    "description": "说明",
+    "authors": "作者",
+    "reviewed_by": "审核人",
+    "text": "题干",
+    "options": "选项",
+    "answer": "答案",
+    "explanation": "解析",
+    "source": "出处",
+    "tags": "标签",
+}
+
+
+def _field(path: Path) -> str | None:
+    """The field a path's text belongs to: its last key (list indices skipped)."""
+    return next((part for part in reversed(path) if isinstance(part, str)), None)
+
+
+def length_limit(path: Path) -> int:
+    """The most characters the text at ``path`` may hold."""
+    return LENGTH_LIMITS.get(_field(path) or "", DEFAULT_LIMIT)
+
+
+def field_label(path: Path) -> str:
+    """The field's name in Chinese, for messages (the key itself for an unlisted one)."""
+    name = _field(path) or ""
+    return _LABELS.get(name, name)
 
 
 def describe(value: Any) -> str:
@@ -85,13 +162,25 @@ def article(word: str) -> str:
     return "an" if word[:1] in "aeio" else "a"
 
 
-def as_text(findings: Findings, path: Path, value: Any, what: str) -> str | None:
-    """Text as written; a whole number is taken as its digits, anything else is an error."""
+def as_text(
+    findings: Findings, path: Path, value: Any, what: str, limit: int | None = None
+) -> str | None:
+    """Text as written, at most ``limit`` characters (default: the limit of the path's field);
+    a whole number is taken as its digits, anything else is an error."""
     if isinstance(value, str):
-        if value.strip():
-            return value.strip()
-        findings.error(path, f"{what} is empty")
-        return None
+        text = value.strip()
+        if not text:
+            findings.error(path, f"{what} is empty")
+            return None
+        most = limit if limit is not None else length_limit(path)
+        if len(text) > most:
+            findings.error(
+                path,
+                f"{field_label(path)}有 {len(text):,} 个字符，超过 {most:,} 的上限",
+                code="text_too_long",
+            )
+            return None
+        return text
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     hint = "; put it in quotes" if isinstance(value, bool | float | dt.date) else ""
@@ -159,7 +248,8 @@ def check_keys(
             findings.error(path, f"{what} is missing '{key}'")
     for key in mapping:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
+            # difflib is slow; a file already past the problem cap only gets its keys counted.
+            close = [] if findings.full else difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             findings.error((*path, key), f"unknown key '{key}' in {what}{hint}", on_key=True)
 

@@ -117,16 +117,23 @@ def add_near_duplicate_warnings(reports: Sequence[FileReport]) -> None:
         assert second_report.bank is not None
         first_id = first_report.bank.questions[first_index].id
         second_id = second_report.bank.questions[second_index].id
-        first_line = positions[id(first_report)][("questions", first_index)][0]
+        first_position = positions[id(first_report)][("questions", first_index)]
         line, column = positions[id(second_report)][("questions", second_index)]
-        second_report.problems.append(
+        # A workbook or Word file names its cell or paragraph; a YAML file its line.
+        assert first_report.located is not None
+        assert second_report.located is not None
+        first_where = first_report.located.place(first_position) or (
+            f"{first_report.path}:{first_position[0]}"
+        )
+        second_report.add(
             Problem(
                 second_report.path,
                 line,
                 column,
                 "warning",
                 f"question '{second_id}' is nearly the same as '{first_id}' "
-                f"({first_report.path}:{first_line}), {pair.likeness:.0%} alike",
+                f"({first_where}), {pair.likeness:.0%} alike",
+                place=second_report.located.place((line, column)),
             )
         )
     for report in reports:

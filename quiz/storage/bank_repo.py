@@ -1,36 +1,19 @@
-"""Banks in the database: import (idempotent, versioned), export, and summaries."""
+"""Banks in the database: loading them back, export, and summaries (importing is in
+bank_import)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quiz.banks.model import Bank, bank_header_to_dict, content_hash, question_to_dict
+from quiz.banks.model import Bank
 from quiz.engine.questions import Question, Translation
 from quiz.storage.models import BankRow, QuestionRow, QuestionVersion
-
-
-@dataclass(slots=True)
-class ImportResult:
-    """What one import did, question by question."""
-
-    bank_id: str
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    retired: list[str] = field(default_factory=list)
-    header_changed: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def touched(self) -> bool:
-        """Whether the import wrote anything."""
-        return bool(self.added or self.changed or self.retired or self.header_changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,135 +29,6 @@ class BankSummary:
     by_difficulty: dict[int, int]
     reviewed: int
     imported_at: dt.datetime
-
-
-def _version_columns(question: Question, content: dict[str, Any], digest: str) -> dict[str, Any]:
-    return {
-        "type": question.type,
-        "difficulty": question.difficulty,
-        "status": question.status,
-        "content": content,
-        "content_hash": digest,
-    }
-
-
-def import_bank(session: Session, bank: Bank) -> ImportResult:
-    """Store a validated bank: new content gets a new version row, same content writes nothing.
-
-    Questions missing from the new file are retired, never deleted, because results of past
-    contests point at their versions. The caller owns the transaction: on any error it rolls
-    back and the database is exactly as it was.
-    """
-    result = ImportResult(bank.id)
-    header = _header_json(bank)
-    header_digest = content_hash(header)
-    row = session.scalars(select(BankRow).where(BankRow.slug == bank.id)).one_or_none()
-    if row is None:
-        row = BankRow(
-            slug=bank.id,
-            title=bank.title,
-            language=bank.language,
-            version=bank.version,
-            header=header,
-            header_hash=header_digest,
-        )
-        session.add(row)
-        session.flush()
-        existing: dict[str, QuestionRow] = {}
-        current_hashes: dict[int, str] = {}
-        previous_version = None
-    else:
-        previous_version = row.version
-        if row.header_hash != header_digest:
-            row.title, row.language, row.version = bank.title, bank.language, bank.version
-            row.header, row.header_hash = header, header_digest
-            row.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-            result.header_changed = True
-        existing = {
-            question.qid: question
-            for question in session.scalars(
-                select(QuestionRow).where(QuestionRow.bank_id == row.id)
-            )
-        }
-        current_hashes = dict(
-            session.execute(
-                select(QuestionVersion.question_id, QuestionVersion.content_hash)
-                .join(QuestionRow, QuestionRow.id == QuestionVersion.question_id)
-                .where(
-                    QuestionRow.bank_id == row.id,
-                    QuestionVersion.version == QuestionRow.current_version,
-                )
-            ).all()
-        )
-    new_questions: list[dict[str, Any]] = []
-    new_versions: list[dict[str, Any]] = []
-    for position, question in enumerate(bank.questions):
-        content = question_to_dict(question)
-        digest = content_hash(content)
-        stored = existing.get(question.id)
-        if stored is None:
-            new_questions.append(
-                {
-                    "bank_id": row.id,
-                    "qid": question.id,
-                    "position": position,
-                    "current_version": 1,
-                    "retired": False,
-                }
-            )
-            new_versions.append(
-                {
-                    "version": 1,
-                    "bank_version": bank.version,
-                    **_version_columns(question, content, digest),
-                }
-            )
-            result.added.append(question.id)
-            continue
-        if stored.position != position:
-            stored.position = position
-        if current_hashes.get(stored.id) == digest and not stored.retired:
-            result.unchanged.append(question.id)
-            continue
-        if current_hashes.get(stored.id) != digest:
-            stored.current_version += 1
-            session.add(
-                QuestionVersion(
-                    question_id=stored.id,
-                    version=stored.current_version,
-                    bank_version=bank.version,
-                    **_version_columns(question, content, digest),
-                )
-            )
-        stored.retired = False
-        result.changed.append(question.id)
-    if new_questions:
-        ids = session.scalars(
-            insert(QuestionRow).returning(QuestionRow.id, sort_by_parameter_order=True),
-            new_questions,
-        ).all()
-        for question_id, version in zip(ids, new_versions, strict=True):
-            version["question_id"] = question_id
-        session.execute(insert(QuestionVersion), new_versions)
-    in_file = {question.id for question in bank.questions}
-    for qid, stored in existing.items():
-        if qid not in in_file and not stored.retired:
-            stored.retired = True
-            result.retired.append(qid)
-    if result.touched and previous_version is not None and bank.version <= previous_version:
-        result.notes.append(
-            f"the bank changed but its version is still {bank.version} (stored: "
-            f"{previous_version}); raise it so others can tell the versions apart"
-        )
-    session.flush()
-    return result
-
-
-def _header_json(bank: Bank) -> dict[str, Any]:
-    header = bank_header_to_dict(bank)
-    if bank.reviewed_at is not None:
-        header["reviewed_at"] = bank.reviewed_at.isoformat()
-    return header
 
 
 def load_bank(session: Session, bank_id: str) -> Bank | None:

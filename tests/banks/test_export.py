@@ -16,7 +16,8 @@ from quiz.banks.loader import load_bank_text
 from quiz.banks.model import Bank
 from quiz.engine.matching import normalize_answer
 from quiz.engine.questions import Question, Translation
-from quiz.storage.bank_repo import import_bank, load_bank
+from quiz.storage.bank_import import import_bank
+from quiz.storage.bank_repo import load_bank
 from quiz.storage.db import make_engine, migrate, session_factory
 
 ALPHABET = st.characters(

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from quiz.banks.fields import LENGTH_LIMITS
 from quiz.banks.loader import load_bank_file
 from quiz.resources import bundled_banks_dir
 
@@ -73,3 +74,29 @@ def test_schema_accepts_the_bundled_banks() -> None:
     assert banks
     for path in banks:
         assert schema_errors(path) == [], path
+
+
+def _string_limits(node: Any, key: str | None = None) -> list[tuple[str, int]]:
+    """(property, maxLength) of every limited string in the schema, by the property it is under."""
+    found: list[tuple[str, int]] = []
+    if isinstance(node, dict):
+        if "maxLength" in node and key is not None:
+            found.append((key, node["maxLength"]))
+        for name, value in node.items():
+            if name == "properties":
+                for prop, sub in value.items():
+                    found += _string_limits(sub, prop)
+            elif name in ("anyOf", "oneOf", "items", "prefixItems", "additionalProperties"):
+                found += _string_limits(value, key)
+            elif isinstance(value, dict | list):
+                found += _string_limits(value, None if name == "$defs" else key)
+    elif isinstance(node, list):
+        for item in node:
+            found += _string_limits(item, key)
+    return found
+
+
+def test_the_schema_limits_text_lengths_as_the_validator_does() -> None:
+    limits = _string_limits(SCHEMA)
+    assert {key for key, _ in limits} == set(LENGTH_LIMITS)
+    assert all(limit == LENGTH_LIMITS[key] for key, limit in limits)

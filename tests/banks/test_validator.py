@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from quiz.banks.loader import load_bank_bytes, load_bank_file, load_bank_text
+from quiz.banks.validator import NO_SOURCE
 from quiz.engine.questions import Translation
 from tests.helpers import bank_text, question
 
@@ -110,3 +111,65 @@ def test_oversized_upload_is_refused_before_parsing() -> None:
 def test_utf8_bom_is_accepted() -> None:
     report = load_bank_bytes(b"\xef\xbb\xbf" + bank_text().encode(), "bom.yaml")
     assert report.errors == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "path_text", "label", "limit"),
+    [
+        ({"text": "问" * 1001}, "text", "题干", 1000),
+        ({"explanation": "解" * 2001}, "explanation", "解析", 2000),
+        ({"source": "源" * 501}, "source", "出处", 500),
+        ({"tags": ["建党", "标" * 51]}, "标" * 51, "标签", 50),
+        ({"options": ["1919年", "1921年", "选" * 201, "1949年"]}, "选" * 201, "选项", 200),
+        ({"translations": {"en": {"text": "x" * 1001}}}, "x" * 1001, "题干", 1000),
+    ],
+)
+def test_every_text_field_has_a_length_limit_reported_where_it_is(
+    fields: dict[str, Any], path_text: str, label: str, limit: int
+) -> None:
+    text = bank_text(question(**fields))
+    report = load_bank_text(text, "long.yaml")
+    assert report.bank is None
+    [problem] = report.errors
+    length = limit + 1
+    assert problem.code == "text_too_long"
+    assert problem.message == f"{label}有 {length:,} 个字符，超过 {limit:,} 的上限"
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if path_text in row)
+    assert problem.line == line
+    assert str(problem).endswith("的上限 [text_too_long]")
+
+
+def test_a_text_at_its_limit_is_accepted() -> None:
+    assert good(text="问" * 1000, explanation="解" * 2000).text == "问" * 1000
+
+
+def test_a_bank_header_text_has_a_limit_too() -> None:
+    report = load_bank_text(bank_text(title="题" * 201), "long.yaml")
+    assert [(p.line, p.column, p.code) for p in report.errors] == [(3, 10, "text_too_long")]
+
+
+def test_a_bank_past_the_question_limit_is_refused_as_a_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("quiz.banks.validator.MAX_QUESTIONS", 2)
+    questions = [question(id=f"q{n}") for n in range(3)]
+    [problem] = load_bank_text(bank_text(*questions), "many.yaml").errors
+    assert (problem.code, problem.line) == ("too_many_questions", 9)  # the first question
+    assert problem.message == "题库有 3 道题，超过每个题库 2 道的上限"
+
+
+def test_problems_past_the_cap_are_counted_not_listed() -> None:
+    questions = [question(id=f"q{n}", colour="红") for n in range(250)]
+    report = load_bank_text(bank_text(*questions), "noisy.yaml")
+    assert report.bank is None
+    assert len(report.problems) == 200
+    assert report.unlisted == 50
+    assert all("unknown key 'colour'" in problem.message for problem in report.problems)
+
+
+def test_a_reviewed_question_names_its_source() -> None:
+    for status, errors in (("draft", []), ("reviewed", ["reviewed_without_source"])):
+        report = load_bank_text(
+            bank_text(question(source=NO_SOURCE, status=status), reviewed_by=["审"]), "s.yaml"
+        )
+        assert [problem.code for problem in report.errors] == errors

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from quiz.banks.export import bank_to_yaml
 from quiz.banks.loader import load_bank_text
 from quiz.banks.model import Bank
-from quiz.storage.bank_repo import bank_summaries, import_bank, load_bank
+from quiz.storage.bank_import import import_bank
+from quiz.storage.bank_repo import bank_summaries, load_bank
 from quiz.storage.models import (
     ContestRow,
     QuestionRow,

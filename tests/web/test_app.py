@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.banks.loader import load_bank_text
 from quiz.resources import bundled_banks_dir
-from quiz.storage.bank_repo import import_bank
+from quiz.storage.bank_import import import_bank
 from quiz.web import create_app
 from tests.helpers import bank_text
 

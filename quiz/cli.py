@@ -1,4 +1,5 @@
-"""The ``quiz`` command: validate, import, list, export and serve question banks."""
+"""The ``quiz`` command: validate, import, list, export and serve question banks; back up and
+restore the database."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.banks.formats import DEFAULT_FORMAT, REGISTRY, format_for, format_named
+from quiz.banks.formats.tabular_rows import TEMPLATE_BANK
 from quiz.banks.loader import FileReport, UsageError, validate_paths
 from quiz.engine.questions import QUESTION_TYPES
 from quiz.entry import ASYNC_MODES, DEFAULT_ASYNC_MODE
 from quiz.resources import bundled_banks_dir
-from quiz.storage.bank_repo import ImportResult, bank_summaries, import_bank, load_bank
+from quiz.storage.backup import BackupError, BackupSummary, restore_backup, write_backup
+from quiz.storage.bank_import import ImportResult, import_bank_in_steps
+from quiz.storage.bank_repo import bank_summaries, load_bank
 from quiz.storage.db import database_url, make_engine, migrate, session_factory
 from quiz.yamlsource import MAX_BYTES
 
@@ -39,6 +43,9 @@ def _print_problems(reports: Sequence[FileReport]) -> tuple[int, int]:
     for report in reports:
         for problem in report.problems:
             print(problem)
+        if report.unlisted:
+            # Only the first MAX_PROBLEMS of a file are kept: a million faults help no one.
+            print(f"{report.path}: 另有 {report.unlisted} 个问题未列出")
         errors += len(report.errors)
         warnings += len(report.warnings)
     return errors, warnings
@@ -93,8 +100,8 @@ def import_reports(sessions: sessionmaker[Session], reports: Sequence[FileReport
             refused += 1
             continue
         try:
-            with sessions.begin() as session:
-                result = import_bank(session, report.bank)
+            # In short steps, so a live contest on the same database is never kept waiting.
+            result = import_bank_in_steps(sessions, report.bank)
         except SQLAlchemyError as error:
             print(
                 f"refused {report.path}: the database refused it ({error.__class__.__name__}); "
@@ -159,6 +166,19 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _template(args: argparse.Namespace) -> int:
+    """Write a bank template in FORMAT: an example question of each type, ready to replace."""
+    data = format_named(args.format_name).write(TEMPLATE_BANK)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote the {args.format_name} bank template to {args.output}")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace) -> int:
     """Run the server; on the first start import the bundled banks and set a host password."""
     # Imported here so that validate/import/export do not pay for loading the web stack.
@@ -202,7 +222,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _set_password(args: argparse.Namespace) -> int:
-    """Set the host password (read from stdin when not given, so it stays out of the history)."""
+    """Set the host password (read from stdin when not given, so it stays out of the history);
+    every host login, on every server process, ends with the old password."""
     from quiz.app.host_auth import set_host_password  # noqa: PLC0415
 
     password = args.password
@@ -217,7 +238,36 @@ def _set_password(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"quiz admin set-password: {error}", file=sys.stderr)
         return EXIT_USAGE
-    print("host password set")
+    print("host password set; every host login was ended")
+    return EXIT_OK
+
+
+def _describe_backup(verb: str, path: str, summary: BackupSummary) -> str:
+    tables = ", ".join(f"{name} {count}" for name, count in summary.rows.items() if count)
+    return f"{verb} {path} (schema {summary.revision}; rows: {tables or 'none'})"
+
+
+def _backup(args: argparse.Namespace) -> int:
+    """Write the whole database to a file that ``quiz restore`` loads into an empty one."""
+    engine = make_engine(args.database or database_url())
+    migrate(engine)
+    try:
+        summary = write_backup(engine, Path(args.file))
+    except (BackupError, OSError) as error:
+        raise UsageError(str(error)) from error
+    print(_describe_backup("wrote", args.file, summary))
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """Load a backup into an empty database (created and migrated when it does not exist)."""
+    engine = make_engine(args.database or database_url())
+    migrate(engine)
+    try:
+        summary = restore_backup(engine, Path(args.file))
+    except BackupError as error:
+        raise UsageError(str(error)) from error
+    print(_describe_backup("restored", args.file, summary))
     return EXIT_OK
 
 
@@ -254,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "--max-bytes",
                 type=int,
                 default=MAX_BYTES,
-                help="refuse bank files larger than this (default 50 MB)",
+                help=f"refuse bank files larger than this (default {MAX_BYTES // 2**20} MB)",
             )
         return sub
 
@@ -279,6 +329,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format_option(
         exporter, f"write this format (default: by -o's extension, else {DEFAULT_FORMAT})"
     )
+    template = add(
+        "template",
+        _template,
+        "write a bank template to fill in (quiz template xlsx -o 题库模板.xlsx)",
+        database=False,
+    )
+    template.add_argument(
+        "format_name",
+        metavar="FORMAT",
+        choices=[bank_format.name for bank_format in REGISTRY.formats],
+        help="the template's format: " + ", ".join(f.name for f in REGISTRY.formats),
+    )
+    template.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
     server = add("serve", _serve, "run the server (imports the bundled banks on first start)")
     server.add_argument("--host", default="127.0.0.1", help="address to listen on")
     server.add_argument("--port", type=int, default=5000, help="port to listen on")
@@ -301,9 +364,17 @@ def build_parser() -> argparse.ArgumentParser:
         choices=ASYNC_MODES,
         help="how the server handles many connections (see docs/performance.md)",
     )
+    backup = add("backup", _backup, "write the whole database to a backup file (gzip'd JSON)")
+    backup.add_argument("file", metavar="FILE")
+    restore = add(
+        "restore", _restore, "load a backup file into an empty database at the same version"
+    )
+    restore.add_argument("file", metavar="FILE")
     admin = commands.add_parser("admin", help="server administration")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
-    setter = admin_commands.add_parser("set-password", help="set the host password")
+    setter = admin_commands.add_parser(
+        "set-password", help="set the host password (ends every host login)"
+    )
     setter.set_defaults(handler=_set_password)
     setter.add_argument("--password", help="the new password (else read from stdin)")
     setter.add_argument("--database", metavar="URL", help="database URL")

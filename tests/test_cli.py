@@ -132,18 +132,21 @@ def test_console_script_never_prints_a_traceback() -> None:
     assert completed.stdout.count(": error: ") >= len(list(BAD.glob("*.yaml")))
 
 
-KNOWN = "the known formats are yaml (.yaml, .yml)"
+KNOWN = (
+    "the known formats are yaml (.yaml, .yml), xlsx (.xlsx), csv (.csv), docx (.docx), "
+    "txt (.txt), gift (.gift), aiken (.aiken), moodle-xml (.xml)"
+)
 
 
 def test_a_file_no_format_claims_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], bank_file: Path
 ) -> None:
-    notes = bank_file.rename(bank_file.with_suffix(".txt"))
+    notes = bank_file.rename(bank_file.with_suffix(".md"))
     for command in ("validate", "import"):
         assert run(capsys, command, str(notes)) == (
             2,
             "",
-            f"quiz {command}: {notes}: no bank format reads '.txt' files; {KNOWN}\n",
+            f"quiz {command}: {notes}: no bank format reads '.md' files; {KNOWN}\n",
         )
     assert run(capsys, "validate", "--format", "yaml", str(notes)) == (
         0,
@@ -170,7 +173,7 @@ def test_format_chooses_how_import_reads_and_export_writes(
     tmp_path: Path,
     isolated_environment: Path,
 ) -> None:
-    notes = bank_file.rename(bank_file.with_suffix(".txt"))
+    notes = bank_file.rename(bank_file.with_suffix(".md"))
     assert run(capsys, "import", "--format", "yaml", str(notes))[:2] == (
         0,
         f"sample ({notes}): 2 added, 0 changed, 0 unchanged, 0 retired\n",
@@ -179,11 +182,11 @@ def test_format_chooses_how_import_reads_and_export_writes(
     assert code == 0
     assert standard_output.startswith("# yaml-language-server: $schema=bank.schema.json\n")
     assert run(capsys, "export", "sample", "--format", "yaml")[1] == standard_output
-    refused = tmp_path / "out.txt"
+    refused = tmp_path / "out.md"
     assert run(capsys, "export", "sample", "-o", str(refused)) == (
         2,
         "",
-        f"quiz export: {refused}: no bank format reads '.txt' files; {KNOWN}\n",
+        f"quiz export: {refused}: no bank format reads '.md' files; {KNOWN}\n",
     )
     assert not refused.exists()
     assert run(capsys, "export", "sample", "-o", str(refused), "--format", "yaml")[0] == 0

@@ -1,7 +1,7 @@
 // Bank upload: validate (problems as line:column severity message, with the source line and a
 // caret), preview the questions, then import and show what changed.
 import { t, onLangChange, label } from "./i18n.js";
-import { h, fill, errorText, LETTERS } from "./common.js";
+import { h, fill, errorText, LETTERS, withCsrf } from "./common.js";
 
 const input = document.getElementById("bank-file");
 const fileLabel = document.getElementById("file-label");
@@ -22,7 +22,7 @@ async function post(path) {
   const body = new FormData();
   body.append("file", file, file.name);
   try {
-    const response = await fetch(path, { method: "POST", body });
+    const response = await fetch(path, { method: "POST", headers: withCsrf(), body });
     const data = await response.json().catch(() => ({}));
     if (data.error) {
       fill(out, h("p.form-error", errorText(data.error)));
@@ -38,10 +38,13 @@ async function post(path) {
 function problemList(problems) {
   if (!problems || !problems.length) return h("p.ok-line", "✓ " + t("banks.no_problems"));
   return h("ol.problems", problems.map((p) => {
-    const line = sourceLines[(p.line || 0) - 1];
+    // A workbook cell or a Word paragraph has a place of its own (题库.xlsx!题目!D7) and no
+    // source line to quote; a text file's place ends in its line and column.
+    const cell = p.place && !p.place.endsWith(`:${p.line}:${p.column}`);
+    const line = cell ? undefined : sourceLines[(p.line || 0) - 1];
     return h(`li.problem.sev-${p.severity}`,
       h("div.problem-head",
-        h("code.problem-pos", `${p.line}:${p.column}`),
+        h("code.problem-pos", cell ? p.place : `${p.line}:${p.column}`),
         h(`span.sev.sev-${p.severity}`, p.severity),
         h("span.problem-msg", p.message)),
       line !== undefined
@@ -90,11 +93,12 @@ function renderValidation(data) {
   const errors = problems.filter((p) => p.severity === "error");
   importBtn.disabled = !data.ok || errors.length > 0;
   fill(out, 
-    h("h3", t("banks.problems"), " ", h("span.muted", `(${problems.length})`)),
+    h("h3", t("banks.problems"), " ", h("span.muted", `(${problems.length + (data.unlisted || 0)})`)),
     problemList(problems),
+    data.unlisted ? h("p.muted", t("banks.unlisted", { n: data.unlisted })) : null,
     errors.length ? h("p.form-error", t("banks.errors_block")) : null,
     data.preview && data.preview.length
-      ? h("h3", t("banks.preview"), " ", h("span.muted", t("banks.count", { n: data.preview.length }))) : null,
+      ? h("h3", t("banks.preview"), " ", h("span.muted", t("banks.count", { n: data.questions ?? data.preview.length }))) : null,
     previewTable(data.preview));
 }
 
@@ -110,7 +114,7 @@ importBtn.addEventListener("click", async () => {
   const data = await post("/api/banks/import");
   if (!data) return;
   if (!data.ok) {
-    renderValidation({ ok: false, problems: data.problems || [], preview: [] });
+    renderValidation({ ok: false, problems: data.problems || [], unlisted: data.unlisted, preview: [] });
     return;
   }
   const r = data.result || {};

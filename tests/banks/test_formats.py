@@ -29,7 +29,10 @@ from tests.banks.test_export import banks
 from tests.helpers import bank_text, question
 
 BAD = Path(__file__).with_name("bad")
-KNOWN = "the known formats are yaml (.yaml, .yml)"
+KNOWN = (
+    "the known formats are yaml (.yaml, .yml), xlsx (.xlsx), csv (.csv), docx (.docx), "
+    "txt (.txt), gift (.gift), aiken (.aiken), moodle-xml (.xml)"
+)
 
 
 class JsonFormat:
@@ -58,8 +61,27 @@ def with_json(monkeypatch: pytest.MonkeyPatch) -> FormatRegistry:
 
 
 def test_yaml_is_registered_under_its_name_and_extensions() -> None:
-    assert [bank_format.name for bank_format in formats.REGISTRY.formats] == ["yaml"]
-    assert known_extensions() == (".yaml", ".yml")
+    assert [bank_format.name for bank_format in formats.REGISTRY.formats] == [
+        "yaml",
+        "xlsx",
+        "csv",
+        "docx",
+        "txt",
+        "gift",
+        "aiken",
+        "moodle-xml",
+    ]
+    assert known_extensions() == (
+        ".yaml",
+        ".yml",
+        ".xlsx",
+        ".csv",
+        ".docx",
+        ".txt",
+        ".gift",
+        ".aiken",
+        ".xml",
+    )
     assert known_extensions("yaml") == (".yaml", ".yml")
     assert isinstance(format_named("yaml"), YamlFormat)
 
@@ -79,8 +101,8 @@ def test_a_name_chooses_the_format_whatever_the_extension(with_json: FormatRegis
 
 def test_unknown_extension_or_name_is_a_usage_error_naming_the_formats() -> None:
     with pytest.raises(UsageError) as caught:
-        format_for("bank.xlsx")
-    assert str(caught.value) == f"bank.xlsx: no bank format reads '.xlsx' files; {KNOWN}"
+        format_for("bank.pdf")
+    assert str(caught.value) == f"bank.pdf: no bank format reads '.pdf' files; {KNOWN}"
     with pytest.raises(UnknownFormat) as caught:
         format_for("bank", None)
     assert str(caught.value) == (
@@ -167,12 +189,12 @@ def test_garbage_gives_a_positioned_problem(data: bytes, message: str) -> None:
 
 
 def test_read_bank_turns_an_unclaimed_extension_into_a_problem() -> None:
-    report = read_bank(bank_text().encode("utf-8"), "upload.docx")
+    report = read_bank(bank_text().encode("utf-8"), "upload.pdf")
     assert report.bank is None
     assert [str(problem) for problem in report.problems] == [
-        f"upload.docx:1:1: error: no bank format reads '.docx' files; {KNOWN}"
+        f"upload.pdf:1:1: error: no bank format reads '.pdf' files; {KNOWN}"
     ]
-    named = read_bank(bank_text().encode("utf-8"), "upload.docx", format_name="yaml")
+    named = read_bank(bank_text().encode("utf-8"), "upload.pdf", format_name="yaml")
     assert named.problems == []
     assert named.bank is not None
     unknown = read_bank(b"", "a.yaml", format_name="word")
@@ -222,10 +244,10 @@ def test_each_file_is_read_in_its_own_format(tmp_path: Path, with_json: FormatRe
 
 
 def test_a_named_file_no_format_claims_is_a_usage_error(tmp_path: Path) -> None:
-    notes = tmp_path / "bank.txt"
+    notes = tmp_path / "bank.md"
     notes.write_text(bank_text(), encoding="utf-8")
     with pytest.raises(UsageError) as caught:
         find_bank_files([str(notes)])
-    assert str(caught.value) == f"{notes}: no bank format reads '.txt' files; {KNOWN}"
+    assert str(caught.value) == f"{notes}: no bank format reads '.md' files; {KNOWN}"
     [report] = validate_paths([str(notes)], format_name="yaml")
     assert report.bank is not None

@@ -19,7 +19,7 @@ def write(path: Path, text: str) -> Path:
 def test_folders_are_searched_in_a_stable_order(tmp_path: Path) -> None:
     write(tmp_path / "b" / "two.yml", bank_text())
     write(tmp_path / "a.yaml", bank_text())
-    write(tmp_path / "notes.txt", "not a bank")
+    write(tmp_path / "notes.md", "not a bank")
     assert find_bank_files([str(tmp_path)]) == [
         str(tmp_path / "a.yaml"),
         str(tmp_path / "b" / "two.yml"),

@@ -80,11 +80,11 @@ def test_bank_upload_reports_problems_with_positions_then_imports(server: LiveSe
     }
     assert "uploaded" in host.get(server.url + "/admin/banks", timeout=10).text
     unclaimed = host.post(
-        server.url + "/api/banks/validate", files={"file": ("题库.docx", good)}, timeout=30
+        server.url + "/api/banks/validate", files={"file": ("题库.pdf", good)}, timeout=30
     ).json()
     assert unclaimed["ok"] is False
     assert [(p["line"], p["column"]) for p in unclaimed["problems"]] == [(1, 1)]
-    assert "no bank format reads '.docx' files" in unclaimed["problems"][0]["message"]
+    assert "no bank format reads '.pdf' files" in unclaimed["problems"][0]["message"]
     host.close()
 
 

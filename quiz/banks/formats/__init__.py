@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from quiz.banks.formats.aiken_format import AikenFormat
 from quiz.banks.formats.base import (
     BankFormat,
     FileReport,
@@ -17,6 +18,12 @@ from quiz.banks.formats.base import (
     UnknownFormat,
     UsageError,
 )
+from quiz.banks.formats.csv_format import CsvFormat
+from quiz.banks.formats.docx_format import DocxFormat
+from quiz.banks.formats.gift_format import GiftFormat
+from quiz.banks.formats.moodle_xml_format import MoodleXmlFormat
+from quiz.banks.formats.text_format import TextFormat
+from quiz.banks.formats.xlsx_format import XlsxFormat
 from quiz.banks.formats.yaml_format import YamlFormat
 from quiz.yamlsource import MAX_BYTES, Problem
 
@@ -96,7 +103,18 @@ class FormatRegistry:
         return "the known formats are " + ", ".join(described)
 
 
-REGISTRY = FormatRegistry([YamlFormat()])
+REGISTRY = FormatRegistry(
+    [
+        YamlFormat(),
+        XlsxFormat(),
+        CsvFormat(),
+        DocxFormat(),
+        TextFormat(),
+        GiftFormat(),
+        AikenFormat(),
+        MoodleXmlFormat(),
+    ]
+)
 
 
 def format_named(name: str) -> BankFormat:
@@ -128,7 +146,8 @@ def read_bank(
         return FileReport(filename, None, [Problem(filename, 1, 1, "error", error.reason)])
     if len(data) > max_bytes:
         message = f"file is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}"
-        return FileReport(filename, None, [Problem(filename, 1, 1, "error", message)])
+        problem = Problem(filename, 1, 1, "error", message, "file_too_large")
+        return FileReport(filename, None, [problem])
     return bank_format.read(data, filename)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from quiz.banks.model import Bank
-from quiz.yamlsource import Path, Position, Problem
+from quiz.yamlsource import MAX_PROBLEMS, Path, Position, Problem
 
 
 class UsageError(ValueError):
@@ -29,19 +29,32 @@ class SourcePositions(Protocol):
         """Line and column of each path's value (of its nearest existing ancestor if absent)."""
         ...
 
+    def place(self, position: Position) -> str | None:
+        """How a person finds ``position`` (a cell, a paragraph), or None for ``file:line:col``."""
+        ...
+
 
 @dataclass(slots=True)
 class FileReport:
     """What reading found in one file; ``bank`` is set only when there is no error.
 
     ``located`` is set whenever ``bank`` is: checks across files (near-duplicate questions)
-    place their warnings with it.
+    place their warnings with it. ``problems`` keeps the first ``MAX_PROBLEMS``; ``unlisted``
+    counts the rest.
     """
 
     path: str
     bank: Bank | None
     problems: list[Problem] = field(default_factory=list)
     located: SourcePositions | None = None
+    unlisted: int = 0
+
+    def add(self, problem: Problem) -> None:
+        """Keep a problem found after reading, or only count it once the report is full."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.unlisted += 1
+        else:
+            self.problems.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

@@ -16,7 +16,7 @@ def read_text(text: str, filename: str) -> FileReport:
     except YamlSourceError as error:
         return FileReport(filename, None, error.problems)
     bank, findings = check_bank(located)
-    return FileReport(filename, bank, findings.problems(), located)
+    return FileReport(filename, bank, findings.problems(), located, findings.unlisted)
 
 
 class YamlFormat:

@@ -154,28 +154,30 @@ def _export(args: argparse.Namespace) -> int:
     if bank is None:
         print(f"quiz export: no bank '{args.bank_id}' ('quiz banks' lists them)", file=sys.stderr)
         return EXIT_PROBLEMS
-    data = bank_format.write(bank)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"wrote {len(bank.questions)} question(s) of {bank.id} to {args.output}")
-    else:
-        # Formats produce bytes; the text layer may hold earlier output, so it goes out first.
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+    _write_out(
+        bank_format.write(bank),
+        args.output,
+        f"wrote {len(bank.questions)} question(s) of {bank.id} to {args.output}",
+    )
     return EXIT_OK
+
+
+def _write_out(data: bytes, output: str | None, done: str) -> None:
+    """Write a file's bytes to ``output`` and say ``done``, or to stdout when there is none."""
+    if output:
+        Path(output).write_bytes(data)
+        print(done)
+        return
+    # Formats produce bytes; the text layer may hold earlier output, so it goes out first.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _template(args: argparse.Namespace) -> int:
     """Write a bank template in FORMAT: an example question of each type, ready to replace."""
     data = format_named(args.format_name).write(TEMPLATE_BANK)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"wrote the {args.format_name} bank template to {args.output}")
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+    _write_out(data, args.output, f"wrote the {args.format_name} bank template to {args.output}")
     return EXIT_OK
 
 

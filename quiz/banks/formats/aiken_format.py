@@ -14,16 +14,15 @@ from typing import Any
 from quiz.banks.formats.base import FileReport
 from quiz.banks.formats.exchange import (
     Collector,
+    decoded,
     default_bank_id,
     header_with_defaults,
     question_fields,
     quote,
     refuse_uncarried,
 )
-from quiz.banks.formats.text_format import decode_text
 from quiz.banks.model import Bank
 from quiz.engine.qtypes import MAX_OPTIONS
-from quiz.yamlsource import Problem
 
 LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
 _OPTION = re.compile(r"(?P<letter>[A-Z])[.)]\s+(?P<text>.*)")
@@ -161,12 +160,8 @@ class AikenFormat:
 
     def read(self, data: bytes, filename: str) -> FileReport:
         """Decode the bytes (UTF-8, or a Chinese encoding detected), then read every question."""
-        text = decode_text(data)
-        if text is None or "\x00" in text:
-            message = "这不是文本文件，或编码认不出（请存为 UTF-8 编码的 .aiken）"
-            problem = Problem(filename, 1, 1, "error", message, "not_text", f"{filename}:1:1")
-            return FileReport(filename, None, [problem])
-        return _Reader(filename).read(text)
+        text = decoded(data, filename, ".aiken")
+        return text if isinstance(text, FileReport) else _Reader(filename).read(text)
 
     def write(self, bank: Bank) -> bytes:
         """The bank's questions as UTF-8 Aiken; any but single choice is a CannotCarry."""

@@ -21,6 +21,7 @@ from quiz.banks.formats.dialect import (
     DEFAULT_SOURCE,
     DEFAULT_TAG,
 )
+from quiz.banks.formats.text_format import decode_text
 from quiz.banks.model import Bank
 from quiz.banks.validator import BANK_ID, QUESTION_ID, check_bank
 from quiz.yamlsource import MAX_PROBLEMS, Path, Problem, Severity
@@ -255,3 +256,14 @@ def html_to_text(html: str) -> tuple[str, int]:
     parser.close()
     lines = (line.strip() for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line), parser.images
+
+
+def decoded(data: bytes, filename: str, extension: str) -> str | FileReport:
+    """The file's text (UTF-8, or a Chinese encoding detected), or the report refusing a file
+    that is not text (``not_text``)."""
+    text = decode_text(data)
+    if text is None or "\x00" in text:
+        message = f"这不是文本文件，或编码认不出（请存为 UTF-8 编码的 {extension}）"
+        problem = Problem(filename, 1, 1, "error", message, "not_text", f"{filename}:1:1")
+        return FileReport(filename, None, [problem])
+    return text

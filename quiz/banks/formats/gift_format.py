@@ -18,6 +18,7 @@ from quiz.banks.formats.base import FileReport
 from quiz.banks.formats.exchange import (
     Collector,
     category_tag,
+    decoded,
     default_bank_id,
     header_texts,
     header_value,
@@ -28,10 +29,9 @@ from quiz.banks.formats.exchange import (
     quote,
     whole,
 )
-from quiz.banks.formats.text_format import decode_text
 from quiz.banks.model import Bank
 from quiz.engine.questions import Question
-from quiz.yamlsource import Path, Problem
+from quiz.yamlsource import Path
 
 # The GIFT escapes; "\n" is a line break inside one line.
 _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
@@ -464,12 +464,8 @@ class GiftFormat:
 
     def read(self, data: bytes, filename: str) -> FileReport:
         """Decode the bytes (UTF-8, or a Chinese encoding detected), then read every question."""
-        text = decode_text(data)
-        if text is None or "\x00" in text:
-            message = "这不是文本文件，或编码认不出（请存为 UTF-8 编码的 .gift）"
-            problem = Problem(filename, 1, 1, "error", message, "not_text", f"{filename}:1:1")
-            return FileReport(filename, None, [problem])
-        return _Reader(filename).read(text)
+        text = decoded(data, filename, ".gift")
+        return text if isinstance(text, FileReport) else _Reader(filename).read(text)
 
     def write(self, bank: Bank) -> bytes:
         """The bank as UTF-8 GIFT: Moodle's fields, then ``//`` comment lines for the rest."""

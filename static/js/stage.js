@@ -218,7 +218,7 @@ export function createStage(root, { clock, pause, sounds = false, lobby = null, 
 
   /** Shrink the stage's content step by step until it fits (the question stays at 4vw+). */
   function fit() {
-    const levels = ["fit-1", "fit-2", "fit-3", "fit-4", "fit-5", "fit-6"];
+    const levels = ["fit-1", "fit-2", "fit-3", "fit-4", "fit-5", "fit-6", "fit-7", "fit-8"];
     root.classList.remove(...levels);
     for (const level of levels) {
       if (body.scrollHeight <= body.clientHeight + 2) break;

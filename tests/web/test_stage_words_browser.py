@@ -77,6 +77,26 @@ OVERLAPS = """([cover, under]) => {
   return boxes(cover).flatMap((a) => boxes(under).filter((b) => meet(a, b))).length;
 }"""
 QUESTION = "#stage .q-text, #stage .opt, #stage .q-reveal"
+# Why an element is not wholly in view ("" when it is): cut off by a scrolling or hidden-overflow
+# ancestor, below the window, or with text of its own that scrolls.
+CLIPPED = """(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return "missing";
+  const r = el.getBoundingClientRect();
+  for (let a = el.parentElement; a; a = a.parentElement) {
+    const style = getComputedStyle(a);
+    if (style.overflowY === "visible" && style.overflowX === "visible") continue;
+    const b = a.getBoundingClientRect();
+    if (r.top < b.top - 1 || r.bottom > b.bottom + 1) return `cut off by .${a.className}`;
+  }
+  if (r.bottom > window.innerHeight + 1) return "below the window";
+  for (const c of [el, ...el.querySelectorAll("*")]) {
+    if (c.scrollHeight > c.clientHeight + 1 && getComputedStyle(c).overflowY !== "visible") {
+      return `scrolls inside .${c.className}`;
+    }
+  }
+  return "";
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -290,9 +310,13 @@ def test_the_buzz_banner_goes_once_the_question_is_judged_or_moves_on(
         press_when_open(pages, local, "1")
         banner_leaves(pages, "拉萨支队")
         command(host, "Judge", team="lhasa", correct=True)
-        for page in pages.values():
+        for name, page in pages.items():
             expect(page.locator("#stage .q-reveal")).to_be_visible()
             expect(page.locator("#stage .race-result")).to_have_count(0)
+            page.wait_for_timeout(300)  # the stage shrinks its text to fit, a frame later
+            shot(page, f"reveal-{name}")
+            # The key and its explanation are read out to the hall: none of it may be cut off.
+            assert page.evaluate(CLIPPED, "#stage .q-reveal") == "", name
 
         # 阿里 buzzes and is wrong: the question goes back to the other team, without the banner.
         command(host, "OpenQuestion")

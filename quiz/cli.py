@@ -22,7 +22,7 @@ from quiz.engine.questions import QUESTION_TYPES
 from quiz.entry import ASYNC_MODES, DEFAULT_ASYNC_MODE
 from quiz.resources import bundled_banks_dir
 from quiz.storage.backup import BackupError, BackupSummary, restore_backup, write_backup
-from quiz.storage.bank_import import ImportResult, import_bank_in_steps
+from quiz.storage.bank_import import ImportResult, import_bank_in_steps, preview_import
 from quiz.storage.bank_repo import bank_summaries, load_bank
 from quiz.storage.db import database_url, make_engine, migrate, session_factory
 from quiz.yamlsource import MAX_BYTES
@@ -83,8 +83,11 @@ def _describe_import(path: str, result: ImportResult) -> list[str]:
     return lines
 
 
-def import_reports(sessions: sessionmaker[Session], reports: Sequence[FileReport]) -> int:
-    """Import each valid bank in its own transaction; a bank with any error is refused whole."""
+def import_reports(
+    sessions: sessionmaker[Session], reports: Sequence[FileReport], *, dry_run: bool = False
+) -> int:
+    """Import each valid bank in its own transaction; a bank with any error is refused whole.
+    A dry run prints what each import would do and writes nothing."""
     files_of_bank = Counter(report.bank.id for report in reports if report.bank)
     refused = 0
     for report in reports:
@@ -98,6 +101,11 @@ def import_reports(sessions: sessionmaker[Session], reports: Sequence[FileReport
                 "files given; nothing imported"
             )
             refused += 1
+            continue
+        if dry_run:
+            with sessions() as session:
+                would = preview_import(session, report.bank)
+            print("\n".join(["dry run, nothing imported:", *_describe_import(report.path, would)]))
             continue
         try:
             # In short steps, so a live contest on the same database is never kept waiting.
@@ -117,7 +125,7 @@ def _import(args: argparse.Namespace) -> int:
     """Validate the files, print their problems, then import the banks that have no error."""
     reports = validate_paths(args.paths, args.max_bytes, format_name=args.format)
     _print_problems(reports)
-    return import_reports(_open_database(args.database), reports)
+    return import_reports(_open_database(args.database), reports, dry_run=args.dry_run)
 
 
 def _banks(args: argparse.Namespace) -> int:
@@ -323,6 +331,11 @@ def build_parser() -> argparse.ArgumentParser:
         "import", _import, "validate banks and load them into the database", max_bytes=True
     )
     importer.add_argument("paths", nargs="+", metavar="PATH")
+    importer.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would be added, changed and retired, and import nothing",
+    )
     _add_format_option(importer, "read files as this format (default: by their extension)")
     add("banks", _banks, "list the banks in the database with question counts")
     exporter = add("export", _export, "write a stored bank out, as YAML by default")

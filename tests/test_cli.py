@@ -64,6 +64,12 @@ def test_import_list_export_cycle(
     tmp_path: Path,
     isolated_environment: Path,
 ) -> None:
+    code, out, _ = run(capsys, "import", "--dry-run", str(bank_file))
+    assert (code, out) == (
+        0,
+        "dry run, nothing imported:\n"
+        f"sample ({bank_file}): 2 added, 0 changed, 0 unchanged, 0 retired\n",
+    )
     code, out, _ = run(capsys, "import", str(bank_file))
     assert (code, out) == (0, f"sample ({bank_file}): 2 added, 0 changed, 0 unchanged, 0 retired\n")
     assert run(capsys, "import", str(bank_file))[1].endswith(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +21,7 @@ from quiz.app.errors import Refused
 from quiz.banks.formats import FileReport, read_bank
 from quiz.banks.model import Bank, question_to_dict
 from quiz.storage import bank_repo
-from quiz.storage.bank_import import ImportResult, import_bank_in_steps
+from quiz.storage.bank_import import ImportResult, import_bank_in_steps, preview_import
 from quiz.storage.bank_repo import BankSummary
 from quiz.storage.db import make_engine, session_factory
 from quiz.yamlsource import Problem
@@ -37,7 +37,8 @@ class UploadReport:
 
     ``problems`` are the first ``MAX_PROBLEMS`` (at file:line:col); ``unlisted`` counts the
     rest. ``preview`` holds the first :data:`PREVIEW` questions of a bank without errors, as a
-    bank file writes them; ``questions`` counts them all. ``result`` is set once imported.
+    bank file writes them; ``questions`` counts them all. ``would`` is what importing it would
+    do (the dry run of a check); ``result`` is what importing it did.
     """
 
     ok: bool
@@ -46,6 +47,7 @@ class UploadReport:
     questions: int
     preview: tuple[dict[str, Any], ...] = ()
     result: ImportResult | None = field(default=None)
+    would: ImportResult | None = field(default=None)
 
 
 def bank_list(sessions: sessionmaker[Session]) -> list[BankSummary]:
@@ -60,10 +62,16 @@ def import_bank(sessions: sessionmaker[Session], bank: Bank) -> ImportResult:
     return import_bank_in_steps(sessions, bank)
 
 
-def check_upload(data: bytes, filename: str, run: Offload = in_process) -> UploadReport:
-    """Read and check an uploaded bank file through ``run``; ``busy`` while another upload runs."""
+def check_upload(
+    sessions: sessionmaker[Session], data: bytes, filename: str, run: Offload = in_process
+) -> UploadReport:
+    """Read and check an uploaded bank file through ``run`` and, when it has no error, say what
+    importing it would add, change and retire (writing nothing); ``busy`` while another upload
+    runs."""
     with _one_upload():
-        return run(_check, data, filename)
+        if _in_memory(sessions):
+            return _check_against(sessions, data, filename)
+        return run(_check, _url(sessions), data, filename)
 
 
 def import_upload(
@@ -74,11 +82,20 @@ def import_upload(
     The worker opens its own connection to the same database; a database only this process
     can see (SQLite in memory) is imported in place.
     """
-    url = sessions.kw["bind"].url
     with _one_upload():
-        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        if _in_memory(sessions):
             return _import_into(sessions, data, filename)
-        return run(_import, url.render_as_string(hide_password=False), data, filename)
+        return run(_import, _url(sessions), data, filename)
+
+
+def _in_memory(sessions: sessionmaker[Session]) -> bool:
+    """Whether the database lives in this process only (SQLite in memory): no worker sees it."""
+    url = sessions.kw["bind"].url
+    return bool(url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+def _url(sessions: sessionmaker[Session]) -> str:
+    return str(sessions.kw["bind"].url.render_as_string(hide_password=False))
 
 
 @contextmanager
@@ -104,14 +121,26 @@ def _summary(report: FileReport) -> UploadReport:
 
 
 def _with_result(report: UploadReport, result: ImportResult) -> UploadReport:
-    return UploadReport(
-        report.ok, report.problems, report.unlisted, report.questions, report.preview, result
-    )
+    return replace(report, result=result)
 
 
-def _check(data: bytes, filename: str) -> UploadReport:
-    """(In the worker) read and check the file."""
-    return _summary(read_bank(data, filename))
+def _check(database_url: str, data: bytes, filename: str) -> UploadReport:
+    """(In the worker) read and check the file, then compare it with the stored bank."""
+    engine = make_engine(database_url)
+    try:
+        return _check_against(session_factory(engine), data, filename)
+    finally:
+        engine.dispose()
+
+
+def _check_against(sessions: sessionmaker[Session], data: bytes, filename: str) -> UploadReport:
+    """Read and check the file; a bank without errors gets the dry run of its import."""
+    report = read_bank(data, filename)
+    summary = _summary(report)
+    if report.bank is None:
+        return summary
+    with sessions() as session:
+        return replace(summary, would=preview_import(session, report.bank))
 
 
 def _import(database_url: str, data: bytes, filename: str) -> UploadReport:

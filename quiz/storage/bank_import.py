@@ -99,14 +99,30 @@ def import_bank_in_steps(sessions: sessionmaker[Session], bank: Bank) -> ImportR
     return _import(write, bank)
 
 
+def preview_import(session: Session, bank: Bank) -> ImportResult:
+    """What importing the bank would do (added, changed, unchanged, retired, notes), reading
+    only: the dry run an organiser sees before choosing to import."""
+    return _plan(session, bank)[1]
+
+
 def _import(write: Write[Any], bank: Bank) -> ImportResult:
+    planned: tuple[_Plan, ImportResult] = write(lambda session: _plan(session, bank))
+    plan, result = planned
+    if plan.bank_row is None:
+        plan.bank_row = write(lambda session: _add_bank(session, bank, plan))
+    _write_unseen(write, bank, plan)
+    if result.touched or plan.current:
+        write(lambda session: _make_current(session, bank, plan, result.header_changed))
+    return result
+
+
+def _plan(session: Session, bank: Bank) -> tuple[_Plan, ImportResult]:
+    """The rows an import writes and what it reports, from one read of the stored bank."""
     result = ImportResult(bank.id)
     header = _header_json(bank)
     # Every question's canonical form and hash before the first write.
     prepared = [(q, content, content_hash(content)) for q, content in _contents(bank.questions)]
-    row_id, stored_header_hash, previous_version, stored = write(
-        lambda session: _read_stored(session, bank.id)
-    )
+    row_id, stored_header_hash, previous_version, stored = _read_stored(session, bank.id)
     plan = _Plan(row_id, header, content_hash(header))
     if row_id is not None and stored_header_hash != plan.header_hash:
         result.header_changed = True
@@ -140,12 +156,7 @@ def _import(write: Write[Any], bank: Bank) -> ImportResult:
             f"the bank changed but its version is still {bank.version} (stored: "
             f"{previous_version}); raise it so others can tell the versions apart"
         )
-    if row_id is None:
-        plan.bank_row = write(lambda session: _add_bank(session, bank, plan))
-    _write_unseen(write, bank, plan)
-    if result.touched or plan.current:
-        write(lambda session: _make_current(session, bank, plan, result.header_changed))
-    return result
+    return plan, result
 
 
 def _contents(questions: Sequence[Question]) -> Iterator[tuple[Question, dict[str, Any]]]:

@@ -28,6 +28,7 @@ from quiz.app.lobby import (
     remove_member,
     teams_of,
 )
+from quiz.storage.bank_import import ImportResult
 from quiz.web.http import Answer, api_error, host_only, is_host, json_body, services
 from quiz.web.limits import RateLimiter
 
@@ -200,13 +201,15 @@ def validate_bank() -> Response | Answer:
     upload = _upload()
     if upload is None:
         return api_error(*NO_FILE)
-    report = check_upload(*upload)
+    report = check_upload(services().sessions, *upload)
+    would = {"would": _result_json(report.would)} if report.would is not None else {}
     return jsonify(
         {
             "ok": report.ok,
             **_problems(report),
             "questions": report.questions,
             "preview": list(report.preview),
+            **would,
         }
     )
 
@@ -220,17 +223,16 @@ def import_uploaded_bank() -> Response | Answer:
     report = import_upload(services().sessions, *upload)
     if report.result is None:
         return jsonify({"ok": False, **_problems(report)}), 400
-    result = report.result
-    return jsonify(
-        {
-            "ok": True,
-            "result": {
-                "bank": result.bank_id,
-                "added": result.added,
-                "changed": result.changed,
-                "unchanged": len(result.unchanged),
-                "retired": result.retired,
-                "notes": result.notes,
-            },
-        }
-    )
+    return jsonify({"ok": True, "result": _result_json(report.result)})
+
+
+def _result_json(result: ImportResult) -> dict[str, Any]:
+    """What an import did, or would do: ids added, changed and retired, a count unchanged."""
+    return {
+        "bank": result.bank_id,
+        "added": result.added,
+        "changed": result.changed,
+        "unchanged": len(result.unchanged),
+        "retired": result.retired,
+        "notes": result.notes,
+    }

@@ -87,6 +87,24 @@ function previewTable(preview) {
         h("td", h(`span.status.status-${q.status}`, q.status === "reviewed" ? t("banks.reviewed") : t("banks.draft"))))))));
 }
 
+const count = (v) => (Array.isArray(v) ? v.length : v ?? 0);
+
+/** The dry run: what importing this file would do to the stored bank, with the ids concerned. */
+function wouldBox(would) {
+  const ids = (key, list) => (list && list.length
+    ? h("p.would-ids", h("span.muted", t(key)), " ", list.slice(0, 50).join("、"),
+      list.length > 50 ? ` …（${list.length}）` : "")
+    : null);
+  return h("div.would",
+    h("p.would-line", t("banks.would", {
+      bank: would.bank, added: count(would.added), changed: count(would.changed),
+      unchanged: count(would.unchanged), retired: count(would.retired),
+    })),
+    ids("banks.would_changed", would.changed),
+    ids("banks.would_retired", would.retired),
+    [].concat(would.notes || []).length ? h("ul.notes", would.notes.map((n) => h("li", String(n)))) : null);
+}
+
 function renderValidation(data) {
   last = data;
   const problems = data.problems || [];
@@ -97,6 +115,7 @@ function renderValidation(data) {
     problemList(problems),
     data.unlisted ? h("p.muted", t("banks.unlisted", { n: data.unlisted })) : null,
     errors.length ? h("p.form-error", t("banks.errors_block")) : null,
+    data.would ? wouldBox(data.would) : null,
     data.preview && data.preview.length
       ? h("h3", t("banks.preview"), " ", h("span.muted", t("banks.count", { n: data.questions ?? data.preview.length }))) : null,
     previewTable(data.preview));
@@ -118,7 +137,6 @@ importBtn.addEventListener("click", async () => {
     return;
   }
   const r = data.result || {};
-  const count = (v) => (Array.isArray(v) ? v.length : v ?? 0);
   fill(out, 
     h("div.import-result",
       h("p.ok-line", "✓ " + t("banks.result", {

@@ -48,6 +48,13 @@ def test_an_uploaded_workbook_is_checked_at_its_cells_and_imported(server: LiveS
         "第 2 行没有填写答案",
     )
     template = XlsxFormat().write(TEMPLATE_BANK)
+    # The check is a dry run: it says what importing would do, and imports nothing.
+    would = upload(server, "validate", "题库模板.xlsx", template)["would"]
+    assert (sorted(would["added"]), would["changed"], would["retired"]) == (
+        ["q1", "q2", "q3", "q4", "q5"],
+        [],
+        [],
+    )
     imported = upload(server, "import", "题库模板.xlsx", template)
     assert imported["ok"] is True
     assert sorted(imported["result"]["added"]) == ["q1", "q2", "q3", "q4", "q5"]
@@ -80,4 +87,10 @@ def test_the_bank_page_offers_the_template_and_shows_a_cells_place(
         "answer-letter-no-option.xlsx!题目!H3",
     ]
     assert page.locator("#import-btn").is_disabled()
+    page.locator("#bank-file").set_input_files(str(saved))
+    page.locator("#validate-btn").click()
+    would = page.locator(".would-line")
+    would.wait_for()
+    assert "（尚未导入）" in would.inner_text()
+    assert page.locator("#import-btn").is_enabled()
     context.close()

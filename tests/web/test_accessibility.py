@@ -279,7 +279,10 @@ def test_live_pages_pass_axe_through_a_contest(
     browser: Browser, server: LiveServer, lang: str
 ) -> None:
     http = server.host()
-    created = server.create_contest(http)
+    # Each moment is held while axe checks five pages, which on a loaded machine outlasts the
+    # template's clocks: long ones keep a question open until the test judges it.
+    slow = {"answer_seconds": 600, "buzz_window_seconds": 600}
+    created = server.create_contest(http, rounds={"0": {"answer_seconds": 600}, "1": slow})
     code, key = created["code"], created["screen_key"]
     seat = server.join(code, TEAM, PLAYER)
     driver = Recorder(server, {"role": "host", "contest": code}, http).connect()

@@ -63,9 +63,19 @@ def answer(scope: Locator, question: Question, right: bool) -> None:
             picks = key[::-1]
         else:
             picks = others[:1]
+        # By the option's text, not its place: a PK match shows the options shuffled.
         for index in picks:
-            scope.get_by_test_id(f"option-{index}").click()
+            scope.get_by_test_id(f"option-{shown_at(scope, question.options[index])}").click()
     scope.get_by_test_id("submit-answer").click()
+
+
+def shown_at(scope: Locator, text: str) -> int:
+    """Where the option reading ``text`` is shown among the question's buttons."""
+    shown = scope.locator('[data-testid^="option-"] > span:nth-child(2)').evaluate_all(
+        "spans => spans.map((span) => span.firstChild.textContent)"
+    )
+    assert text in shown, (text, shown)
+    return int(shown.index(text))
 
 
 def no_sideways_scroll(page: Page) -> None:

@@ -54,17 +54,21 @@ pages = Blueprint("pages", __name__)
 LOGIN_WAIT = "密码错误次数过多，请 {n} 秒后再试 / Too many wrong passwords: try again in {n} s"
 
 
-def join_url(code: str) -> str:
-    """The address phones open to join: PUBLIC_URL when set (the laptop's LAN address), else
+def public_url(path: str) -> str:
+    """``path`` on the address phones use: PUBLIC_URL when set (the laptop's LAN address), else
     the address the requesting browser used."""
     base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return f"{base.rstrip('/')}/join/{code}"
+    return f"{base.rstrip('/')}{path}"
+
+
+def join_url(code: str) -> str:
+    """The address phones open to join a contest."""
+    return public_url(f"/join/{code}")
 
 
 def watch_url(code: str) -> str:
-    """The audience's address, on the same base as :func:`join_url`."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return f"{base.rstrip('/')}/watch/{code}"
+    """The audience's address of a contest."""
+    return public_url(f"/watch/{code}")
 
 
 def team_join_url(code: str, join_code: str) -> str:

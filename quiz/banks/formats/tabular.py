@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quiz.banks.document import MappedDocument, Place
+from quiz.banks.formats.dialect_words import split_list
 from quiz.engine.matching import normalize_answer
 from quiz.engine.qtypes import MAX_OPTIONS
 from quiz.yamlsource import MAX_PROBLEMS, Path, Problem, Severity
@@ -79,9 +80,8 @@ SHUFFLE_WORDS = {
     True: ("是", "打乱", "true", "yes"),
     False: ("否", "固定", "不打乱", "false", "no"),
 }
-# Fill answers may hold commas (1,000); lists of names and tags are split by them too.
+# Fill answers may hold commas (1,000); lists of names and tags (split_list) split at them too.
 ANSWER_SEPARATORS = re.compile(r"[；;|｜]")
-LIST_SEPARATORS = re.compile(r"[；;|｜，,、]")
 _LETTER_NOISE = re.compile(r"[\s,，、;；|｜/]")
 _BRACKETED = re.compile(r"[（(【\[].*?[）)】\]]")
 # Formats whose cells a spreadsheet evaluates write these with a leading ' (as Excel does).
@@ -261,11 +261,6 @@ def _date(text: str) -> dt.date | str:
         return dt.date.fromisoformat(text.replace("/", "-").replace(".", "-"))
     except ValueError:
         return text  # the validator names what a date should look like
-
-
-def split_list(text: str) -> list[str]:
-    """A cell's list of names or tags, separated by ；;|，,、."""
-    return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
 
 
 def split_answers(text: str) -> list[str]:

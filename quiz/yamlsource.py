@@ -19,6 +19,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from quiz.texts import LANGUAGES, Args, ArgValue, Language, Term, args_of, render
+
 Path: TypeAlias = tuple[str | int, ...]
 Position: TypeAlias = tuple[int, int]
 Severity: TypeAlias = Literal["error", "warning"]
@@ -44,20 +46,26 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
-_HINTS = {
-    "mapping values are not allowed in this context": (
-        "a colon and a space inside a value: put the value in quotes"
-    ),
-    "mapping values are not allowed here": (
-        "a colon and a space inside a value: put the value in quotes"
-    ),
-}
+# PyYAML's and libyaml's wordings of the commonest slips, by a phrase of the problem, each with
+# the code whose message says in the reader's language what to write instead.
+_SYNTAX_CODES = (
+    ("mapping values are not allowed", "yaml_colon_in_value"),
+    ("cannot start any token", "yaml_bad_character"),
+    ("did not find expected key", "yaml_indentation"),
+    ("expected <block end>", "yaml_indentation"),
+    ("found unexpected end of stream", "yaml_unclosed_quote"),
+    ("expected ',' or ']'", "yaml_unclosed_bracket"),
+    ("expected ',' or '}'", "yaml_unclosed_brace"),
+    ("unknown escape character", "yaml_bad_escape"),
+    ("could not find expected ':'", "yaml_missing_colon"),
+    ("maximum nesting depth", "yaml_too_deep"),  # libyaml's own limit, far past ours
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding in a file, printed as ``file:line:col: severity: message``; a finding with a
-    ``code`` (a documented reason, for programs) prints it after the message in brackets.
+    """One finding in a file: a documented ``code`` with its ``args``, rendered in Chinese or
+    English by :mod:`quiz.texts` only when shown, as ``file:line:col: severity: text [code]``.
 
     Formats that are not lines of text name the place their own way in ``place`` (a cell:
     ``题库.xlsx!单选题!D7``; a paragraph: ``题库.docx:段落 12:列 5``), printed instead of
@@ -68,8 +76,8 @@ class Problem:
     line: int
     column: int
     severity: Severity
-    message: str
-    code: str | None = None
+    code: str
+    args: Args = ()
     place: str | None = None
 
     @property
@@ -77,9 +85,28 @@ class Problem:
         """The place to show a person: ``place``, else ``file:line:col``."""
         return self.place or f"{self.file}:{self.line}:{self.column}"
 
+    def text(self, language: Language = "zh") -> str:
+        """The sentence a person reads, in ``language``."""
+        return render(self.code, self.args, language)
+
+    @property
+    def message(self) -> str:
+        """The sentence in Chinese, the product's first language."""
+        return self.text("zh")
+
+    def line_text(self, language: Language = "zh") -> str:
+        """The whole line a terminal prints: place, severity, sentence and code."""
+        severity = SEVERITY_WORDS[self.severity][LANGUAGES.index(language)]
+        return f"{self.where}: {severity}: {self.text(language)} [{self.code}]"
+
     def __str__(self) -> str:
-        where = f"{self.where}: {self.severity}: {self.message}"
-        return f"{where} [{self.code}]" if self.code else where
+        return self.line_text("zh")
+
+
+SEVERITY_WORDS: dict[Severity, tuple[str, str]] = {
+    "error": ("错误", "error"),
+    "warning": ("警告", "warning"),
+}
 
 
 class YamlSourceError(ValueError):
@@ -94,19 +121,20 @@ def decode_source(raw: bytes, filename: str, max_bytes: int = MAX_BYTES) -> str:
     """Decode a file's bytes as UTF-8 (a BOM is allowed), refusing oversized or non-UTF-8 data."""
     if len(raw) > max_bytes:
         raise _fatal(
-            filename, 1, 1, f"file is {_megabytes(len(raw))}; the limit is {_megabytes(max_bytes)}"
+            filename,
+            1,
+            1,
+            "file_too_large",
+            what=Term("fmt_the_file"),
+            size=_megabytes(len(raw)),
+            limit=_megabytes(max_bytes),
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise _fatal(
-            filename,
-            line,
-            column,
-            f"file is not UTF-8 text (byte 0x{raw[error.start]:02X} here); save it as UTF-8",
-        ) from None
+        raise _fatal(filename, line, column, "not_utf8", byte=f"0x{raw[error.start]:02X}") from None
 
 
 def read_source(path: str, max_bytes: int = MAX_BYTES) -> str:
@@ -115,8 +143,19 @@ def read_source(path: str, max_bytes: int = MAX_BYTES) -> str:
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as error:
-        raise _fatal(path, 1, 1, f"cannot read the file: {error.strerror}") from None
+        raise YamlSourceError([unreadable(path, error)]) from None
     return decode_source(raw, path, max_bytes)
+
+
+def unreadable(path: str, error: OSError) -> Problem:
+    """The problem of a file the system would not open: missing, forbidden, or the system's why."""
+    if isinstance(error, FileNotFoundError):
+        return Problem(path, 1, 1, "error", "file_not_found")
+    if isinstance(error, PermissionError):
+        return Problem(path, 1, 1, "error", "file_not_permitted")
+    if isinstance(error, IsADirectoryError):
+        return Problem(path, 1, 1, "error", "file_is_folder")
+    return Problem(path, 1, 1, "error", "file_unreadable", args_of({"reason": str(error.strerror)}))
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -133,10 +172,8 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _fatal(
-    filename: str, line: int, column: int, message: str, code: str | None = None
-) -> YamlSourceError:
-    return YamlSourceError([Problem(filename, line, column, "error", message, code)])
+def _fatal(filename: str, line: int, column: int, code: str, **args: ArgValue) -> YamlSourceError:
+    return YamlSourceError([Problem(filename, line, column, "error", code, args_of(args))])
 
 
 @dataclass(slots=True)
@@ -259,13 +296,13 @@ class _Builder:
         self.problems: list[Problem] = []
         self.unlisted = 0
 
-    def fatal(self, event: Any, message: str, code: str | None = None) -> YamlSourceError:
+    def fatal(self, event: Any, code: str, **args: ArgValue) -> YamlSourceError:
         line, column = _mark(event)
-        return _fatal(self.filename, line, column, message, code)
+        return _fatal(self.filename, line, column, code, **args)
 
     def check_tag(self, event: Any, tag: str | None) -> None:
         if tag not in _ALLOWED_TAGS:
-            raise self.fatal(event, f"the tag {event.tag} is not allowed: banks hold plain data")
+            raise self.fatal(event, "yaml_tag", tag=str(event.tag))
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
@@ -286,7 +323,9 @@ class _Builder:
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError) as error:
-            raise self.fatal(event, f"cannot read the value {event.value!r}: {error}") from None
+            raise self.fatal(
+                event, "yaml_bad_value", value=event.value, detail=str(error)
+            ) from None
 
     def take_key(self, frame: _Frame, event: Any, key: Any) -> None:
         if isinstance(key, dt.date | float) or key is None:
@@ -304,18 +343,16 @@ class _Builder:
                     line,
                     column,
                     "error",
-                    f"key '{key}' appears twice in this mapping (first at line {first_line} "
-                    f"column {first_column}); the first one is used",
+                    "duplicate_key",
+                    args_of(
+                        {"key": str(key), "first_line": first_line, "first_column": first_column}
+                    ),
                 )
             )
             frame.key = _DUPLICATE
             return
         if len(frame.seen) >= MAX_KEYS:
-            raise self.fatal(
-                event,
-                f"一个映射里的键超过 {MAX_KEYS} 个，不再往下读（题库的映射只有几十个键）",
-                "too_many_keys",
-            )
+            raise self.fatal(event, "too_many_keys", limit=MAX_KEYS)
         frame.seen[key] = _mark(event)
         frame.key = key
 
@@ -329,30 +366,30 @@ class _Builder:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 if event.anchor is not None:
-                    raise self.fatal(event, f"anchor &{event.anchor} is not allowed: write it out")
+                    raise self.fatal(event, "yaml_anchor", anchor=event.anchor)
                 value = self.scalar(event)
                 if frames and frames[-1].is_mapping and frames[-1].key is _NO_KEY:
                     self.take_key(frames[-1], event, value)
                     continue
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None:
-                    raise self.fatal(event, f"anchor &{event.anchor} is not allowed: write it out")
+                    raise self.fatal(event, "yaml_anchor", anchor=event.anchor)
                 if len(frames) >= self.max_depth:
-                    raise self.fatal(event, f"nesting deeper than {self.max_depth} levels")
+                    raise self.fatal(event, "yaml_too_deep", limit=self.max_depth)
                 if event.tag not in (None, "!"):
                     self.check_tag(event, event.tag)
                 if frames and frames[-1].is_mapping and frames[-1].key is _NO_KEY:
-                    raise self.fatal(event, "a mapping key must be plain text")
+                    raise self.fatal(event, "yaml_complex_key")
                 frames.append(_Frame(kind is yaml.MappingStartEvent))
                 continue
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 value = frames.pop().container
             elif kind is yaml.AliasEvent:
-                raise self.fatal(event, f"alias *{event.anchor} is not allowed: write it out")
+                raise self.fatal(event, "yaml_alias", anchor=event.anchor)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise self.fatal(event, "more than one YAML document (---): a bank is one")
+                    raise self.fatal(event, "yaml_documents")
                 continue
             else:
                 continue
@@ -369,20 +406,7 @@ def load_yaml(text: str, filename: str, max_depth: int = MAX_DEPTH) -> Located:
     try:
         data = builder.build(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = str(error.problem or error.context or "malformed YAML")
-        hint = _HINTS.get(problem)
-        if mark and _char_at(text, line, column) == "\t":
-            hint = "a tab character: indent with spaces"
-        context = error.context_mark
-        if error.problem and error.context and context and context is not mark:
-            hint = (f"{hint}; " if hint else "") + (
-                f"{error.context} that starts at line {context.line + 1} column "
-                f"{context.column + 1}"
-            )
-        message = f"malformed YAML: {problem}" + (f" ({hint})" if hint else "")
-        raise _fatal(filename, line, column, message) from None
+        raise YamlSourceError([_syntax_problem(error, text, filename)]) from None
     except yaml.reader.ReaderError as error:
         offset = min(error.position, len(text))
         line = text.count("\n", 0, offset) + 1
@@ -391,9 +415,40 @@ def load_yaml(text: str, filename: str, max_depth: int = MAX_DEPTH) -> Located:
             filename,
             line,
             column,
-            f"character U+{_code_point(error.character):04X} is not allowed in "
-            "YAML (control characters cannot appear in a bank, even in quotes)",
+            "yaml_control_character",
+            character=f"U+{_code_point(error.character):04X}",
         ) from None
     except yaml.YAMLError as error:
-        raise _fatal(filename, 1, 1, f"malformed YAML: {error}") from None
+        raise _fatal(filename, 1, 1, "yaml_syntax", detail=str(error)) from None
     return Located(data, filename, text, builder.problems, builder.unlisted)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, filename: str) -> Problem:
+    """A parser's or scanner's complaint as a coded problem at its line and column; the
+    parser's own English words reach only the English text of the generic ``yaml_syntax``."""
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = str(error.problem or error.context or "malformed YAML")
+    code = next((code for phrase, code in _SYNTAX_CODES if phrase in problem), "yaml_syntax")
+    args: dict[str, ArgValue] = {}
+    character = _char_at(text, line, column) if mark else ""
+    if character == "\t":
+        code = "yaml_tab"
+    elif code == "yaml_bad_character":
+        args["character"] = character
+    elif code == "yaml_too_deep":
+        args["limit"] = MAX_DEPTH
+    context = error.context_mark
+    if code in ("yaml_unclosed_quote", "yaml_unclosed_bracket", "yaml_unclosed_brace"):
+        start = context or mark
+        args["start_line"] = start.line + 1 if start else line
+        args["start_column"] = start.column + 1 if start else column
+    if code == "yaml_syntax":
+        detail = problem
+        if error.problem and error.context and context and context is not mark:
+            detail += (
+                f" ({error.context} that starts at line {context.line + 1} "
+                f"column {context.column + 1})"
+            )
+        args["detail"] = detail
+    return Problem(filename, line, column, "error", code, args_of(args))

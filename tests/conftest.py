@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quiz.storage.db import make_engine, migrate, session_factory
+from quiz.texts import UNKNOWN
 
 # Property tests check behaviour, not speed: on a loaded 2-core machine one example can take
 # several times Hypothesis's default 200 ms deadline, which would fail a correct test.
@@ -78,3 +79,10 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any problem was rendered with a code or term the catalogue lacks."""
+    if UNKNOWN:
+        print(f"\nproblem texts missing from quiz/texts: {sorted(UNKNOWN)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

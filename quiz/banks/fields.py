@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quiz.banks.document import Document
+from quiz.texts import Args, ArgValue, Term
 from quiz.yamlsource import MAX_PROBLEMS, Path, Problem, Severity
 
 MISSING: Any = object()
@@ -24,9 +25,9 @@ class Finding:
 
     path: Path
     severity: Severity
-    message: str
+    code: str
+    args: Args = ()
     on_key: bool = False
-    code: str | None = None
 
 
 class Findings:
@@ -49,15 +50,15 @@ class Findings:
         return len(self.items) + len(self.located.problems) >= MAX_PROBLEMS
 
     def error(
-        self, path: Path, message: str, *, on_key: bool = False, code: str | None = None
+        self, path: Path, code: str, args: Args = (), *, on_key: bool = False, **more: ArgValue
     ) -> None:
-        """Record an error at ``path``."""
+        """Record an error ``code`` at ``path``, with ``args`` and ``more`` for its text."""
         self.errors += 1
-        self._add(Finding(path, "error", message, on_key, code))
+        self._add(Finding(path, "error", code, (*args, *more.items()), on_key))
 
-    def warning(self, path: Path, message: str) -> None:
-        """Record a warning at ``path``."""
-        self._add(Finding(path, "warning", message))
+    def warning(self, path: Path, code: str, args: Args = (), **more: ArgValue) -> None:
+        """Record a warning ``code`` at ``path``."""
+        self._add(Finding(path, "warning", code, (*args, *more.items())))
 
     def _add(self, finding: Finding) -> None:
         if self.full:
@@ -85,8 +86,8 @@ class Findings:
                     line,
                     column,
                     item.severity,
-                    item.message,
                     item.code,
+                    item.args,
                     self.located.place((line, column)),
                 )
             )
@@ -109,18 +110,6 @@ LENGTH_LIMITS = {
     "tags": 50,
 }
 DEFAULT_LIMIT = 200
-_LABELS = {
-    "title": "标题",
-    "description": "说明",
-    "authors": "作者",
-    "reviewed_by": "审核人",
-    "text": "题干",
-    "options": "选项",
-    "answer": "答案",
-    "explanation": "解析",
-    "source": "出处",
-    "tags": "标签",
-}
 
 
 def _field(path: Path) -> str | None:
@@ -133,89 +122,106 @@ def length_limit(path: Path) -> int:
     return LENGTH_LIMITS.get(_field(path) or "", DEFAULT_LIMIT)
 
 
-def field_label(path: Path) -> str:
-    """The field's name in Chinese, for messages (the key itself for an unlisted one)."""
+def field_term(path: Path) -> Args:
+    """The field of ``path`` as the ``field`` argument: a term for a known field (标题, the
+    title), the key itself for another one."""
     name = _field(path) or ""
-    return _LABELS.get(name, name)
+    if name in LENGTH_LIMITS:
+        return (("field", Term(f"field_{name}")),)
+    return (("field", Term("field_other")), ("key", name))
 
 
-def describe(value: Any) -> str:
-    """How a value reads to a person, for messages: 'the text "x"', 'a list', 'true'."""
+def named(key: str, **args: ArgValue) -> Args:
+    """The ``what`` argument of a message: the term ``key`` (with the fields its text names)."""
+    return (("what", Term(key)), *args.items())
+
+
+def describe(value: Any) -> Args:
+    """How a value reads to a person, as the ``found`` term with the ``raw`` text it quotes:
+    文本“x” / the text 'x', 列表 / a list, true (yes/no/on/off ...)."""
     if isinstance(value, bool):
         # YAML 1.1 reads yes/no/on/off as booleans, which surprises authors.
-        return f"{'true' if value else 'false'} (yes/no/on/off are read as true/false)"
-    if value is None:
-        return "nothing"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    return f"the number {value}"
-
-
-def article(word: str) -> str:
-    """'an' before a vowel sound, else 'a' (good enough for the words of our messages)."""
-    return "an" if word[:1] in "aeio" else "a"
+        kind, raw = "value_bool", "true" if value else "false"
+    elif value is None:
+        kind, raw = "value_none", ""
+    elif isinstance(value, str):
+        kind, raw = "value_text", value
+    elif isinstance(value, dict):
+        kind, raw = "value_mapping", ""
+    elif isinstance(value, list):
+        kind, raw = "value_list", ""
+    elif isinstance(value, dt.date):
+        kind, raw = "value_date", value.isoformat()
+    else:
+        kind, raw = "value_number", str(value)
+    return (("found", Term(kind)), ("raw", raw))
 
 
 def as_text(
-    findings: Findings, path: Path, value: Any, what: str, limit: int | None = None
+    findings: Findings,
+    path: Path,
+    value: Any,
+    what: Args,
+    limit: int | None = None,
+    *,
+    entry: int | None = None,
 ) -> str | None:
     """Text as written, at most ``limit`` characters (default: the limit of the path's field);
-    a whole number is taken as its digits, anything else is an error."""
+    a whole number is taken as its digits, anything else is an error. ``entry`` numbers an
+    item of the list ``what`` names."""
+    place: Args = (*what, ("entry", entry)) if entry is not None else what
+    suffix = "_entry" if entry is not None else ""
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            findings.error(path, f"{what} is empty")
+            findings.error(path, f"text_empty{suffix}", place)
             return None
         most = limit if limit is not None else length_limit(path)
         if len(text) > most:
             findings.error(
                 path,
-                f"{field_label(path)}有 {len(text):,} 个字符，超过 {most:,} 的上限",
-                code="text_too_long",
+                "text_too_long",
+                field_term(path),
+                length=f"{len(text):,}",
+                limit=f"{most:,}",
             )
             return None
         return text
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    hint = "; put it in quotes" if isinstance(value, bool | float | dt.date) else ""
-    findings.error(path, f"{what} should be text, not {describe(value)}{hint}")
+    quote = "_quote" if isinstance(value, bool | float | dt.date) else ""
+    findings.error(path, f"value_not_text{suffix}{quote}", (*place, *describe(value)))
     return None
 
 
 def as_whole_number(
-    findings: Findings, path: Path, value: Any, what: str, low: int, high: int | None
+    findings: Findings, path: Path, value: Any, what: Args, low: int, high: int | None
 ) -> int | None:
     """A whole number within [low, high]; bools and text are errors."""
     if not isinstance(value, int) or isinstance(value, bool):
-        findings.error(path, f"{what} should be a whole number, not {describe(value)}")
+        findings.error(path, "not_whole_number", (*what, *describe(value)))
         return None
-    if value < low or (high is not None and value > high):
-        bound = f"from {low} to {high}" if high is not None else f"{low} or more"
-        findings.error(path, f"{what} should be {bound}, not {value}")
+    if high is not None and not low <= value <= high:
+        findings.error(path, "number_out_of_range", what, low=low, high=high, value=value)
+        return None
+    if value < low:
+        findings.error(path, "number_too_small", what, low=low, value=value)
         return None
     return value
 
 
 def as_text_list(
-    findings: Findings, path: Path, value: Any, what: str, *, minimum: int = 0
+    findings: Findings, path: Path, value: Any, what: Args, *, minimum: int = 0
 ) -> tuple[str, ...] | None:
     """A list of texts (whole numbers taken as text) with at least ``minimum`` entries."""
     if not isinstance(value, list):
-        findings.error(path, f"{what} should be a list, not {describe(value)}")
+        findings.error(path, "not_list", (*what, *describe(value)))
         return None
     if len(value) < minimum:
-        findings.error(
-            path, f"{what} needs at least {minimum} entr{'y' if minimum == 1 else 'ies'}"
-        )
+        findings.error(path, "list_too_short", what, minimum=minimum)
         return None
     texts = [
-        as_text(findings, (*path, index), item, f"entry {index + 1} of {what}")
+        as_text(findings, (*path, index), item, what, entry=index + 1)
         for index, item in enumerate(value)
     ]
     if any(text is None for text in texts):
@@ -224,7 +230,7 @@ def as_text_list(
 
 
 def as_one_or_more_texts(
-    findings: Findings, path: Path, value: Any, what: str
+    findings: Findings, path: Path, value: Any, what: Args
 ) -> tuple[str, ...] | None:
     """One text, or a list of at least one; either way a tuple of texts."""
     if isinstance(value, list):
@@ -239,24 +245,33 @@ def check_keys(
     mapping: Mapping[Any, Any],
     required: Iterable[str],
     optional: Iterable[str],
-    what: str,
+    what: Args,
 ) -> None:
     """Every required key present and no unknown key, with a suggestion for misspellings."""
     allowed = [*required, *optional]
     for key in required:
         if key not in mapping:
-            findings.error(path, f"{what} is missing '{key}'")
+            findings.error(path, "missing_key", what, key=key)
     for key in mapping:
         if key not in allowed:
             # difflib is slow; a file already past the problem cap only gets its keys counted.
             close = [] if findings.full else difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            findings.error((*path, key), f"unknown key '{key}' in {what}{hint}", on_key=True)
+            if close:
+                findings.error(
+                    (*path, key),
+                    "unknown_key_suggest",
+                    what,
+                    on_key=True,
+                    key=str(key),
+                    suggestion=close[0],
+                )
+            else:
+                findings.error((*path, key), "unknown_key", what, on_key=True, key=str(key))
 
 
-def as_mapping(findings: Findings, path: Path, value: Any, what: str) -> dict[Any, Any] | None:
+def as_mapping(findings: Findings, path: Path, value: Any, what: Args) -> dict[Any, Any] | None:
     """A mapping, or an error saying what was found instead."""
     if isinstance(value, dict):
         return value
-    findings.error(path, f"{what} should be a mapping (key: value lines), not {describe(value)}")
+    findings.error(path, "not_mapping", (*what, *describe(value)))
     return None

@@ -15,7 +15,8 @@ from quiz.banks.formats import (
 from quiz.banks.formats import read_bank as load_bank_bytes
 from quiz.banks.formats.yaml_format import read_text as load_bank_text
 from quiz.banks.similarity import near_duplicates
-from quiz.yamlsource import MAX_BYTES, Problem
+from quiz.texts import args_of
+from quiz.yamlsource import MAX_BYTES, Problem, unreadable
 
 __all__ = [
     "FileReport",
@@ -37,8 +38,7 @@ def load_bank_file(
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
-        problem = Problem(path, 1, 1, "error", f"cannot read the file: {error.strerror}")
-        return FileReport(path, None, [problem])
+        return FileReport(path, None, [unreadable(path, error)])
     return read_bank(data, path, format_name=format_name, max_bytes=max_bytes)
 
 
@@ -131,8 +131,15 @@ def add_near_duplicate_warnings(reports: Sequence[FileReport]) -> None:
                 line,
                 column,
                 "warning",
-                f"question '{second_id}' is nearly the same as '{first_id}' "
-                f"({first_where}), {pair.likeness:.0%} alike",
+                "near_duplicate",
+                args_of(
+                    {
+                        "question": second_id,
+                        "first": first_id,
+                        "first_where": first_where,
+                        "likeness": round(pair.likeness * 100),
+                    }
+                ),
                 place=second_report.located.place((line, column)),
             )
         )

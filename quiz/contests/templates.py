@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 from quiz.engine.errors import RuleSetError
 from quiz.engine.rules import RuleSet, ruleset_from_mapping
 from quiz.resources import resource_dir
+from quiz.texts import ArgValue, args_of
+from quiz.yamlsource import Path as KeyPath
 from quiz.yamlsource import Problem, YamlSourceError, load_yaml, read_source
 
 # Round values a template gets when neither its `defaults:` nor the round says: options shuffled
@@ -24,6 +27,54 @@ from quiz.yamlsource import Problem, YamlSourceError, load_yaml, read_source
 # whose rules lack the field replays unchanged; a new contest's SetUpContest records every rule
 # of every round, so this default never reaches a log already written.
 READER_DEFAULTS: dict[str, Any] = {"shuffle_options": True}
+
+
+# The core names a bad value in English (it has no catalogue); each of its sentences has a code
+# here, its named groups the arguments, so a host reads the problem in the page's language.
+_RULE_CODES = tuple(
+    (re.compile(pattern), code)
+    for pattern, code in (
+        (r"expected a mapping$", "template_not_mapping"),
+        (r"expected a non-empty list of rounds$", "template_no_rounds"),
+        (r"a PK round needs 2 or 4 contestants$", "template_pk_contestants"),
+        (r"a (?P<kind>\w+) round's mode is one of (?P<choices>.+)$", "template_bad_mode"),
+        (r"expected one of (?P<choices>.+)$", "template_not_choice"),
+        (r"unknown round kind '?(?P<value>.*?)'?$", "template_unknown_kind"),
+        (r"needs one difficulty per tier$", "template_tier_difficulty"),
+        (r"tiers must differ$", "template_tiers_repeat"),
+        (r"expected a number from (?P<low>-?\d+) to (?P<high>-?\d+)$", "template_number_range"),
+        (r"expected a level or \[low, high\], low <= high$", "template_difficulty"),
+        (r"unknown question type '?(?P<value>.*?)'?$", "template_unknown_type"),
+        (r"expected a list of at least two teams$", "template_teams"),
+        (r"team id '?(?P<value>.*?)'? is used twice$", "template_team_repeat"),
+        (r"player ids repeat$", "template_players_repeat"),
+        (r"unknown key '?(?P<value>.*?)'?$", "template_unknown_key"),
+        (r"expected a non-empty string$", "template_not_text"),
+        (r"expected true or false$", "template_not_bool"),
+        (r"expected a whole number$", "template_not_whole_number"),
+        (r"expected a non-empty list of whole numbers$", "template_not_number_list"),
+        (r"expected a list of strings$", "template_not_text_list"),
+    )
+)
+
+
+def rule_problem(filename: str, line: int, column: int, path: KeyPath, message: str) -> Problem:
+    """The core's finding on a template value as a coded problem (``template_rule`` with the
+    core's English words for a sentence no pattern knows)."""
+    args: dict[str, ArgValue] = {"key": "/".join(str(part) for part in path) or "/"}
+    code = "template_rule"
+    for pattern, candidate in _RULE_CODES:
+        match = pattern.match(message)
+        if match:
+            code = candidate
+            args.update(match.groupdict())
+            break
+    else:
+        args["detail"] = message
+    if isinstance(choices := args.get("choices"), str):
+        # The core writes a tuple's repr: ('score', 'ledger') reads as score, ledger.
+        args["choices"] = ", ".join(re.findall(r"'([^']*)'", choices)) or choices
+    return Problem(filename, line, column, "error", code, args_of(args))
 
 
 class TemplateError(ValueError):
@@ -66,7 +117,7 @@ def parse_template(text: str, filename: str) -> Template:
         rules = ruleset_from_mapping(completed)
     except RuleSetError as error:
         line, column = located.position(error.path)
-        problem = Problem(filename, line, column, "error", error.message)
+        problem = rule_problem(filename, line, column, error.path, error.message)
         raise TemplateError([problem]) from error
     # Round-trip through JSON so the copy stored with a contest holds only JSON types; it keeps
     # the reader's defaults, since the host's form rebuilds the rules from this copy.

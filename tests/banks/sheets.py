@@ -1,7 +1,8 @@
 """Workbooks and CSV files shaped as organisers write them, built with openpyxl; and the corpus
 of bad ones in tabular_bad/ (rebuild it with ``python -m tests.banks.sheets``).
 
-Each bad file has a ``.expected`` beside it: the problems ``quiz validate`` prints for it.
+Each bad file has a ``.expected`` beside it: the problems ``quiz validate`` prints for it in
+Chinese; ``.en.expected`` has the same lines in English (``--lang en``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.drawing.image import Image
 
 from quiz.banks.model import Bank
+from quiz.texts import Language
 
 BAD = Path(__file__).with_name("tabular_bad")
 HEADER = [
@@ -126,9 +128,11 @@ ROWS: list[list[Any]] = [
 _UNWRITABLE = re.compile(r"[；;|｜，,、\ufffe\uffff]")
 
 
-def expected(path: Path) -> list[str]:
-    """The problems a bad file of the corpus is reported with, one a line."""
-    return path.with_name(path.name + ".expected").read_text(encoding="utf-8").splitlines()
+def expected(path: Path, language: Language = "zh") -> list[str]:
+    """The problems a bad file of the corpus is reported with, one a line, as printed in
+    ``language``: ``.expected`` holds the Chinese lines, ``.en.expected`` the English ones."""
+    suffix = ".expected" if language == "zh" else ".en.expected"
+    return path.with_name(path.name + suffix).read_text(encoding="utf-8").splitlines()
 
 
 def without_translations(bank: Bank) -> Bank:

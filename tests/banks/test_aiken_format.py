@@ -90,7 +90,9 @@ def test_bad_file_gets_exactly_its_messages_at_its_places(path: Path) -> None:
     expected = path.with_name(path.name + ".expected").read_text(encoding="utf-8").splitlines()
     report = read_bank(path.read_bytes(), path.name)
     assert [str(problem) for problem in report.problems] == expected
-    assert (report.bank is None) == any(" error: " in line for line in expected)
+    english = path.with_name(path.name + ".en.expected").read_text(encoding="utf-8")
+    assert [problem.line_text("en") for problem in report.problems] == english.splitlines()
+    assert (report.bank is None) == any(" 错误: " in line for line in expected)
 
 
 def test_writing_a_type_aiken_cannot_say_is_refused_naming_the_questions() -> None:
@@ -165,7 +167,7 @@ def test_export_by_extension_then_import_changes_nothing(
     assert run(capsys, "import", str(source))[0] == 0
     exported = tmp_path / f"out{extension}"
     assert run(capsys, "export", "sample", "-o", str(exported))[0] == 0
-    assert run(capsys, "import", str(exported))[1].endswith("2 unchanged, 0 retired\n")
+    assert run(capsys, "import", str(exported))[1].endswith("未变 2，停用 0\n")
 
 
 def test_export_to_aiken_of_a_bank_with_other_types_is_a_usage_error(

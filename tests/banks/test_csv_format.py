@@ -35,7 +35,9 @@ def test_bad_csv_gets_exactly_its_messages(path: Path) -> None:
     report = read_bank(path.read_bytes(), path.name)
     wanted = expected(path)
     assert [str(problem) for problem in report.problems] == wanted
-    assert (report.bank is None) == any(": error: " in line for line in wanted)
+    english = [problem.line_text("en") for problem in report.problems]
+    assert english == expected(path, "en")
+    assert (report.bank is None) == any(": 错误: " in line for line in wanted)
 
 
 def read(data: bytes, name: str = "题库.csv") -> Bank:
@@ -90,7 +92,10 @@ def test_without_a_bank_block_the_title_is_the_file_name_and_the_id_is_asked_for
     report = CsvFormat().read(csv_bytes([HEADER, *ROWS]), "班组题库.csv")
     assert report.bank is None
     messages = [problem.message for problem in report.errors]
-    assert messages == ["'bank' is missing 'id'", "'bank' is missing 'authors'"]
+    assert messages == [
+        "“bank:”部分缺少“id”：请补上这一项",
+        "“bank:”部分缺少“authors”：请补上这一项",
+    ]
     assert {problem.where for problem in report.errors} == {"班组题库.csv:行 1:列 A"}
 
 

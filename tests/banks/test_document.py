@@ -31,7 +31,7 @@ def test_the_validator_reports_at_the_recorded_cell_or_its_row() -> None:
     assert bank is None
     [problem] = findings.problems()
     assert problem.where == "题库.xlsx!题目!L3"
-    assert str(problem).startswith("题库.xlsx!题目!L3: error: ")
+    assert str(problem).startswith("题库.xlsx!题目!L3: 错误: ")
 
 
 def test_a_path_with_no_place_is_reported_at_its_nearest_ancestor_or_the_file() -> None:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from quiz.banks.formats.exchange import category_tag, default_bank_id, html_to_text, question_id
+from quiz.texts.formats import MESSAGES
 
 BAD = Path(__file__).with_name("moodle_bad")
 DOCS = Path(__file__).parents[2] / "docs" / "bank-format.md"
@@ -43,14 +44,15 @@ def test_a_file_name_that_is_no_id_hashes_to_the_same_id_every_time() -> None:
 
 
 def test_the_corpus_covers_every_code_the_docs_list() -> None:
+    # Only the readers' own codes: the validator's (not_whole_number…) are documented with it.
     produced = {
         code
         for path in BAD.glob("*.expected")
         for code in re.findall(r"\[(\w+)\]$", path.read_text(encoding="utf-8"), re.M)
-    }
+    } & MESSAGES.keys()
     section = DOCS.read_text(encoding="utf-8").split(
         "### Places and what the Moodle formats report"
     )[1]
     documented = set(re.findall(r"^\| `(\w+)` \|", section.split("\n## ")[0], re.M))
     assert documented == produced
-    assert len(list(BAD.glob("*.expected"))) >= 25
+    assert len([path for path in BAD.glob("*.expected") if ".en." not in path.name]) >= 25

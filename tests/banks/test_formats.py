@@ -24,13 +24,15 @@ from quiz.banks.formats.yaml_format import YamlFormat
 from quiz.banks.loader import find_bank_files, validate_paths
 from quiz.banks.model import Bank, bank_header_to_dict, question_to_dict
 from quiz.resources import bundled_banks_dir
+from quiz.texts import core as core_texts
+from quiz.texts import formats as formats_texts
 from quiz.yamlsource import MAX_BYTES
 from tests.banks.test_export import banks
 from tests.helpers import bank_text, question
 
 BAD = Path(__file__).with_name("bad")
 KNOWN = (
-    "the known formats are yaml (.yaml, .yml), xlsx (.xlsx), csv (.csv), docx (.docx), "
+    "yaml (.yaml, .yml), xlsx (.xlsx), csv (.csv), docx (.docx), "
     "txt (.txt), gift (.gift), aiken (.aiken), moodle-xml (.xml)"
 )
 
@@ -102,15 +104,19 @@ def test_a_name_chooses_the_format_whatever_the_extension(with_json: FormatRegis
 def test_unknown_extension_or_name_is_a_usage_error_naming_the_formats() -> None:
     with pytest.raises(UsageError) as caught:
         format_for("bank.pdf")
-    assert str(caught.value) == f"bank.pdf: no bank format reads '.pdf' files; {KNOWN}"
+    assert (
+        str(caught.value)
+        == f"bank.pdf: no bank format reads '.pdf' files; the known formats are {KNOWN}"
+    )
     with pytest.raises(UnknownFormat) as caught:
         format_for("bank", None)
     assert str(caught.value) == (
-        f"bank: the file name has no extension to choose a bank format by; {KNOWN}"
+        "bank: the file name has no extension to choose a bank format by; "
+        f"the known formats are {KNOWN}"
     )
     with pytest.raises(UnknownFormat) as caught:
         format_for("bank.yaml", "excel")
-    assert str(caught.value) == f"no bank format is called 'excel'; {KNOWN}"
+    assert str(caught.value) == f"no bank format is called 'excel'; the known formats are {KNOWN}"
     with pytest.raises(UnknownFormat):
         known_extensions("excel")
 
@@ -167,39 +173,55 @@ def test_bundled_banks_survive_a_round_trip(path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted(BAD.glob("*.yaml")), ids=lambda path: path.stem)
 def test_a_bad_file_gives_its_exact_problems_not_an_exception(path: Path) -> None:
-    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    # The YAML corpus keeps English lines in .expected and Chinese ones in .zh.expected.
+    english = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    chinese = path.with_suffix(".zh.expected").read_text(encoding="utf-8").splitlines()
     report = read_bank(path.read_bytes(), path.name)
-    assert [str(problem) for problem in report.problems] == expected
+    assert [problem.line_text("en") for problem in report.problems] == english
+    assert [str(problem) for problem in report.problems] == chinese
     assert report.bank is None
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "where", "code"),
     [
-        (b"", "1:1: error: the file is empty: a bank needs 'bank:' and 'questions:'"),
-        (b"bank: [\n", "2:1: error: "),
-        (b"bank:\n  id: \xff\n", "2:7: error: file is not UTF-8 text (byte 0xFF here)"),
-        (b"\x00\x01\x02", "1:1: error: "),
+        (b"", "1:1", "bank_file_empty"),
+        (b"bank: [\n", "2:1", "yaml_syntax"),
+        (b"bank:\n  id: \xff\n", "2:7", "not_utf8"),
+        (b"\x00\x01\x02", "1:1", "yaml_control_character"),
     ],
 )
-def test_garbage_gives_a_positioned_problem(data: bytes, message: str) -> None:
+def test_garbage_gives_a_positioned_problem(data: bytes, where: str, code: str) -> None:
     report = read_bank(data, "junk.yaml")
     assert report.bank is None
-    assert str(report.errors[0]).startswith(f"junk.yaml:{message}")
+    # The sentences are the YAML reader's, checked by its own tests.
+    assert str(report.errors[0]).startswith(f"junk.yaml:{where}: 错误: ")
+    assert report.errors[0].code == code
 
 
 def test_read_bank_turns_an_unclaimed_extension_into_a_problem() -> None:
     report = read_bank(bank_text().encode("utf-8"), "upload.pdf")
     assert report.bank is None
     assert [str(problem) for problem in report.problems] == [
-        f"upload.pdf:1:1: error: no bank format reads '.pdf' files; {KNOWN}"
+        f"upload.pdf:1:1: 错误: 没有哪种题库格式读取扩展名为“.pdf”的文件：已知的格式有 {KNOWN}"
+        " [unknown_format]"
+    ]
+    assert [problem.text("en") for problem in report.problems] == [
+        f"No bank format reads “.pdf” files; the known formats are {KNOWN}"
+    ]
+    bare = read_bank(b"", "folder/README", format_name=None)
+    assert [problem.message for problem in bare.problems] == [
+        f"文件名“README”没有扩展名，无法据此选择题库格式：已知的格式有 {KNOWN}"
     ]
     named = read_bank(bank_text().encode("utf-8"), "upload.pdf", format_name="yaml")
     assert named.problems == []
     assert named.bank is not None
     unknown = read_bank(b"", "a.yaml", format_name="word")
     assert [problem.message for problem in unknown.problems] == [
-        f"no bank format is called 'word'; {KNOWN}"
+        f"没有名为“word”的题库格式：已知的格式有 {KNOWN}"
+    ]
+    assert [problem.text("en") for problem in unknown.problems] == [
+        f"No bank format is called “word”; the known formats are {KNOWN}"
     ]
 
 
@@ -207,14 +229,18 @@ def test_read_bank_applies_the_size_limit_it_is_given() -> None:
     data = bank_text().encode("utf-8")
     [problem] = read_bank(data, "big.yaml", max_bytes=len(data) - 1).problems
     assert (problem.line, problem.column, problem.severity) == (1, 1, "error")
-    assert problem.message.startswith("file is 0.0 MB; the limit is 0.0 MB")
+    assert (problem.code, problem.message) == (
+        "file_too_large",
+        "文件有 0.0 MB，超过 0.0 MB 的上限",
+    )
+    assert problem.text("en") == "The file is 0.0 MB; the limit is 0.0 MB"
     assert read_bank(data, "big.yaml", max_bytes=len(data)).bank is not None
 
 
 def test_a_limit_above_the_default_is_honoured() -> None:
     data = b"#" + b"x" * MAX_BYTES
     [problem] = read_bank(data, "big.yaml", max_bytes=len(data)).problems
-    assert problem.message == "the file is empty: a bank needs 'bank:' and 'questions:'"
+    assert problem.code == "bank_file_empty"
 
 
 def test_folder_scans_find_every_registered_format(
@@ -240,7 +266,7 @@ def test_each_file_is_read_in_its_own_format(tmp_path: Path, with_json: FormatRe
     first, second = validate_paths([str(yaml_path), str(json_path)])
     assert second.bank == first.bank == bank
     [warning] = second.warnings
-    assert warning.message.startswith("question 'a' is nearly the same as 'a'")
+    assert warning.message.startswith("题目“a”与“a”")
 
 
 def test_a_named_file_no_format_claims_is_a_usage_error(tmp_path: Path) -> None:
@@ -248,6 +274,31 @@ def test_a_named_file_no_format_claims_is_a_usage_error(tmp_path: Path) -> None:
     notes.write_text(bank_text(), encoding="utf-8")
     with pytest.raises(UsageError) as caught:
         find_bank_files([str(notes)])
-    assert str(caught.value) == f"{notes}: no bank format reads '.md' files; {KNOWN}"
+    assert (
+        str(caught.value)
+        == f"{notes}: no bank format reads '.md' files; the known formats are {KNOWN}"
+    )
     [report] = validate_paths([str(notes)], format_name="yaml")
     assert report.bank is not None
+
+
+def _doc_row(key: str, pair: tuple[str, str]) -> str:
+    """A catalogue entry as docs/bank-format.md lists it (doubled braces written once)."""
+    zh, en = (text.replace("{{", "{").replace("}}", "}") for text in pair)
+    return f"| `{key}` | `{zh}` | `{en}` |"
+
+
+def test_the_bank_format_lists_every_reader_code_and_term_exactly() -> None:
+    docs = Path("docs/bank-format.md").read_text(encoding="utf-8")
+    heading = "## Problems found while reading Excel, CSV, Word, text and Moodle files\n"
+    section = docs.split(heading, 1)[1].split("\n## ", 1)[0]
+    listed = [line for line in section.splitlines() if line.startswith("| `")]
+    expected = [_doc_row(key, pair) for key, pair in formats_texts.MESSAGES.items()]
+    expected += [_doc_row(key, pair) for key, pair in formats_texts.TERMS.items()]
+    assert listed == expected
+
+
+def test_the_readers_codes_and_terms_do_not_shadow_the_validators() -> None:
+    # Both catalogues share one namespace; an entry in both would silently replace the other.
+    assert not formats_texts.MESSAGES.keys() & core_texts.MESSAGES.keys()
+    assert not formats_texts.TERMS.keys() & core_texts.TERMS.keys()

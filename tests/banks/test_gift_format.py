@@ -155,7 +155,9 @@ def test_bad_file_gets_exactly_its_messages_at_its_places(path: Path) -> None:
     expected = path.with_name(path.name + ".expected").read_text(encoding="utf-8").splitlines()
     report = read_bank(path.read_bytes(), path.name)
     assert [str(problem) for problem in report.problems] == expected
-    assert (report.bank is None) == any(" error: " in line for line in expected)
+    english = path.with_name(path.name + ".en.expected").read_text(encoding="utf-8")
+    assert [problem.line_text("en") for problem in report.problems] == english.splitlines()
+    assert (report.bank is None) == any(" 错误: " in line for line in expected)
 
 
 def without_translations(bank: Bank) -> Bank:
@@ -266,4 +268,4 @@ def test_quiz_validate_reads_a_gift_bank(
     path = tmp_path / "题库.GIFT"
     path.write_text(MOODLE_FILE, encoding="utf-8")
     assert main(["validate", str(path)]) == 0
-    assert capsys.readouterr().out == "1 file(s), 6 question(s): 0 error(s), 0 warning(s)\n"
+    assert capsys.readouterr().out == "1 个文件，6 道题：0 个错误，0 个警告\n"

@@ -42,6 +42,10 @@ def test_near_duplicates_across_banks_are_warned_with_both_places(tmp_path: Path
     reports = validate_paths([str(first), str(second)])
     assert reports[0].warnings == []
     [warning] = reports[1].warnings
-    assert str(warning) == (
+    assert warning.line_text("en") == (
         f"{second}:9:3: warning: question 'c' is nearly the same as 'a' ({first}:9), 100% alike"
+        " [near_duplicate]"
+    )
+    assert str(warning) == (
+        f"{second}:9:3: 警告: 题目“c”与“a”（{first}:9）几乎相同，相似度 100% [near_duplicate]"
     )

@@ -157,7 +157,9 @@ def test_bad_file_gets_exactly_its_messages_at_its_places(path: Path) -> None:
     expected = path.with_name(path.name + ".expected").read_text(encoding="utf-8").splitlines()
     report = read_bank(path.read_bytes(), path.name)
     assert [str(problem) for problem in report.problems] == expected
-    assert (report.bank is None) == any(" error: " in line for line in expected)
+    english = path.with_name(path.name + ".en.expected").read_text(encoding="utf-8")
+    assert [problem.line_text("en") for problem in report.problems] == english.splitlines()
+    assert (report.bank is None) == any(" 错误: " in line for line in expected)
 
 
 def test_the_writer_is_moodle_xml_with_the_rest_in_leitai_elements() -> None:
@@ -184,4 +186,4 @@ def test_quiz_validate_reads_a_moodle_xml_bank(
     path = tmp_path / "moodle.xml"
     path.write_text(MOODLE_EXPORT, encoding="utf-8")
     assert main(["validate", str(path)]) == 0
-    assert capsys.readouterr().out == "1 file(s), 5 question(s): 0 error(s), 0 warning(s)\n"
+    assert capsys.readouterr().out == "1 个文件，5 道题：0 个错误，0 个警告\n"

@@ -50,20 +50,28 @@ def test_shuffle_defaults_to_true_and_false_is_kept_through_storage() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "message", "chinese"),
     [
-        ({"shuffle": "no"}, "shuffle should be true or false, not the text 'no'"),
+        (
+            {"shuffle": "no"},
+            "shuffle should be true or false, not the text 'no'",
+            "shuffle 应为 true 或 false，而不是文本“no”",
+        ),
         (
             {"type": "truefalse", "options": None, "answer": True, "shuffle": False},
             "a truefalse question has no options to shuffle",
+            "判断题没有选项，不能设置 shuffle：请删掉这一行",
         ),
     ],
 )
-def test_a_bad_shuffle_is_an_error_at_its_position(fields: dict[str, Any], message: str) -> None:
+def test_a_bad_shuffle_is_an_error_at_its_position(
+    fields: dict[str, Any], message: str, chinese: str
+) -> None:
     report = loaded(**fields)
     assert report.bank is None
     [problem] = report.problems
-    assert problem.message == message
+    assert problem.text("en") == message
+    assert problem.message == chinese
     lines = bank_text(made(**fields)).splitlines()
     assert lines[problem.line - 1].strip().startswith("shuffle:")
 

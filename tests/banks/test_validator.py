@@ -22,11 +22,21 @@ def test_the_corpus_covers_many_faults() -> None:
 
 @pytest.mark.parametrize("path", BAD_FILES, ids=lambda path: path.stem)
 def test_bad_bank_gets_exactly_its_messages(path: Path) -> None:
-    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    """A bad bank's problems, line for line, in English (.expected) and Chinese (.zh.expected)."""
     report = load_bank_file(str(path))
-    produced = [str(problem).removeprefix(f"{path}:") for problem in report.problems]
-    assert produced == [line.removeprefix(f"{path.name}:") for line in expected]
+    for language, suffix in (("en", ".expected"), ("zh", ".zh.expected")):
+        expected = path.with_name(path.stem + suffix).read_text(encoding="utf-8").splitlines()
+        produced = [
+            problem.line_text(language).removeprefix(f"{path}:") for problem in report.problems
+        ]
+        assert produced == [line.removeprefix(f"{path.name}:") for line in expected]
     assert report.bank is None
+
+
+def test_a_problem_prints_in_chinese_by_default() -> None:
+    [problem] = load_bank_file(str(BAD / "answer-not-among-options.yaml")).problems
+    assert problem.message == "答案“1922年”不在选项中：请写选项原文或字母 A–D"
+    assert str(problem).endswith(".yaml:12:13: 错误: " + problem.message + " [answer_not_option]")
 
 
 def good(**fields: Any) -> Any:
@@ -87,9 +97,11 @@ def test_translations_are_kept() -> None:
 def test_questions_reviewed_without_reviewer_get_a_warning() -> None:
     report = load_bank_text(bank_text(question(status="reviewed")), "w.yaml")
     assert report.bank is not None
-    assert [problem.message for problem in report.warnings] == [
+    assert [problem.code for problem in report.warnings] == ["reviewed_without_reviewer"]
+    assert [problem.text("en") for problem in report.warnings] == [
         "1 questions are reviewed but the bank names no reviewer (reviewed_by)"
     ]
+    assert report.warnings[0].message == "有 1 道题已审核，但题库没有写审核人（reviewed_by）"
 
 
 def test_every_problem_of_a_file_is_reported() -> None:
@@ -105,7 +117,9 @@ def test_every_problem_of_a_file_is_reported() -> None:
 def test_oversized_upload_is_refused_before_parsing() -> None:
     report = load_bank_bytes(b"x" * 2048, "big.yaml", max_bytes=1024)
     assert report.bank is None
-    assert "the limit is" in report.errors[0].message
+    assert report.errors[0].code == "file_too_large"
+    assert report.errors[0].text("en") == "The file is 0.0 MB; the limit is 0.0 MB"
+    assert report.errors[0].message == "文件有 0.0 MB，超过 0.0 MB 的上限"
 
 
 def test_utf8_bom_is_accepted() -> None:
@@ -133,10 +147,10 @@ def test_every_text_field_has_a_length_limit_reported_where_it_is(
     [problem] = report.errors
     length = limit + 1
     assert problem.code == "text_too_long"
-    assert problem.message == f"{label}有 {length:,} 个字符，超过 {limit:,} 的上限"
+    assert problem.message == f"{label}有 {length:,} 个字符，超过 {limit:,} 的上限：请缩短"
     line = next(n for n, row in enumerate(text.splitlines(), 1) if path_text in row)
     assert problem.line == line
-    assert str(problem).endswith("的上限 [text_too_long]")
+    assert str(problem).endswith("的上限：请缩短 [text_too_long]")
 
 
 def test_a_text_at_its_limit_is_accepted() -> None:
@@ -155,7 +169,7 @@ def test_a_bank_past_the_question_limit_is_refused_as_a_whole(
     questions = [question(id=f"q{n}") for n in range(3)]
     [problem] = load_bank_text(bank_text(*questions), "many.yaml").errors
     assert (problem.code, problem.line) == ("too_many_questions", 9)  # the first question
-    assert problem.message == "题库有 3 道题，超过每个题库 2 道的上限"
+    assert problem.message == "题库有 3 道题，超过每个题库 2 道的上限：请拆成几个题库"
 
 
 def test_problems_past_the_cap_are_counted_not_listed() -> None:
@@ -164,7 +178,8 @@ def test_problems_past_the_cap_are_counted_not_listed() -> None:
     assert report.bank is None
     assert len(report.problems) == 200
     assert report.unlisted == 50
-    assert all("unknown key 'colour'" in problem.message for problem in report.problems)
+    assert all("unknown key 'colour'" in problem.text("en") for problem in report.problems)
+    assert all("未知的键“colour”" in problem.message for problem in report.problems)
 
 
 def test_a_reviewed_question_names_its_source() -> None:

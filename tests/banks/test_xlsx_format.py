@@ -38,7 +38,9 @@ def test_bad_workbook_gets_exactly_its_messages(path: Path) -> None:
     report = read_bank(path.read_bytes(), path.name)
     wanted = expected(path)
     assert [str(problem) for problem in report.problems] == wanted
-    assert (report.bank is None) == any(": error: " in line for line in wanted)
+    english = [problem.line_text("en") for problem in report.problems]
+    assert english == expected(path, "en")
+    assert (report.bank is None) == any(": 错误: " in line for line in wanted)
 
 
 def test_the_corpus_has_a_file_for_every_code_a_table_reports() -> None:
@@ -209,7 +211,7 @@ def test_a_workbook_without_a_bank_sheet_is_told_what_the_bank_lacks() -> None:
     report = XlsxFormat().read(workbook(edit=drop_info), "班组题库.xlsx")
     assert report.bank is None
     assert [problem.where for problem in report.errors] == ["班组题库.xlsx"] * 2
-    assert all("'bank' is missing" in problem.message for problem in report.errors)
+    assert all(problem.message.startswith("“bank:”部分缺少") for problem in report.errors)
 
 
 def test_every_problem_is_listed_up_to_the_cap_and_the_rest_counted() -> None:
@@ -267,6 +269,8 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_unread(
     monkeypatch.setattr(xlsx_format, "MAX_UNPACKED_BYTES", 10_000)
     [problem] = XlsxFormat().read(workbook(), "炸弹.xlsx").problems
     assert (problem.where, problem.code) == ("炸弹.xlsx", "file_too_large")
+    assert problem.message == "工作簿解压后有 0 MB，超过 0 MB 的上限"
+    assert problem.text("en") == "Unpacked, the workbook is 0 MB; the limit is 0 MB"
 
 
 def test_quiz_export_writes_a_stored_bank_as_a_workbook_by_its_extension(tmp_path: Path) -> None:

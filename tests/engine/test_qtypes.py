@@ -36,16 +36,16 @@ class FakeEntry:
     """A bank entry for reading answers without a YAML document: resolves texts and letters."""
 
     def __init__(self) -> None:
-        self.errors: list[tuple[Keys, str]] = []
+        self.errors: list[tuple[Keys, str, dict[str, Any]]] = []
 
     def at(self, *keys: str | int) -> Keys:
         return ("questions", 0, *keys)
 
-    def error(self, path: Keys, message: str) -> None:
-        self.errors.append((path, message))
+    def error(self, path: Keys, code: str, **args: Any) -> None:
+        self.errors.append((path, code, args))
 
-    def describe(self, value: Any) -> str:
-        return repr(value)
+    def describe(self, value: Any) -> dict[str, Any]:
+        return {"raw": repr(value)}
 
     def resolve(self, path: Keys, value: Any, options: tuple[str, ...]) -> str | None:
         if value in options:
@@ -53,7 +53,7 @@ class FakeEntry:
         letters = "ABCDEFGH"[: len(options)]
         if isinstance(value, str) and len(value) == 1 and value in letters:
             return options[letters.index(value)]
-        self.error(path, f"not an option: {value!r}")
+        self.error(path, "not_an_option", answer=value)
         return None
 
     def texts(self, path: Keys, value: Any, what: str) -> tuple[str, ...] | None:
@@ -61,7 +61,7 @@ class FakeEntry:
             return (value,)
         if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
             return tuple(value)
-        self.error(path, f"{what} should be text")
+        self.error(path, "not_text", what=what)
         return None
 
 
@@ -222,29 +222,26 @@ def test_an_answer_written_out_reads_back_the_same(kind: QuestionKind) -> None:
 
 
 @pytest.mark.parametrize(
-    ("qtype", "raw", "path", "message"),
+    ("qtype", "raw", "path", "code", "args"),
     [
-        ("truefalse", "对", ("answer",), "a truefalse answer should be true or false, not '对'"),
-        ("single", ["A", "B"], ("answer",), "a single question has exactly one answer, not a list"),
-        ("single", "E", ("answer",), "not an option: 'E'"),
-        ("multiple", "A", ("answer",), "a multiple answer should be a list of at least two"),
-        ("multiple", ["A"], ("answer",), "a multiple question needs at least two right answers"),
-        ("multiple", ["A", "甲"], ("answer", 1), "the answer names '甲' twice"),
-        ("order", "A", ("answer",), "an order answer should be a list of every option"),
-        ("order", ["A", "B"], ("answer",), "the order leaves out '三'"),
-        ("fill", "。", ("answer",), "an accepted answer is only spaces or punctuation"),
+        ("truefalse", "对", ("answer",), "truefalse_answer_not_bool", {"raw": "'对'"}),
+        ("single", ["A", "B"], ("answer",), "single_answer_list", {"count": 2}),
+        ("single", "E", ("answer",), "not_an_option", {"answer": "E"}),
+        ("multiple", "A", ("answer",), "multiple_answer_not_list", {"raw": "'A'"}),
+        ("multiple", ["A"], ("answer",), "multiple_needs_two", {}),
+        ("multiple", ["A", "甲"], ("answer", 1), "answer_repeated", {"answer": "甲"}),
+        ("order", "A", ("answer",), "order_answer_not_list", {"raw": "'A'"}),
+        ("order", ["A", "B"], ("answer",), "order_leaves_out", {"missing": "三"}),
+        ("fill", "。", ("answer",), "fill_answer_blank", {}),
     ],
 )
 def test_a_bad_bank_answer_is_reported_where_it_is(
-    qtype: QuestionType, raw: Any, path: Keys, message: str
+    qtype: QuestionType, raw: Any, path: Keys, code: str, args: dict[str, Any]
 ) -> None:
     question = make_question(1, qtype)
     entry = FakeEntry()
     assert QUESTION_KINDS[qtype].read_answer(entry, raw, question.options) is None
-    assert len(entry.errors) == 1
-    where, said = entry.errors[0]
-    assert where == entry.at(*path)
-    assert said.startswith(message)
+    assert entry.errors == [(entry.at(*path), code, args)]
 
 
 def test_a_fill_answer_with_options_must_be_an_option_that_no_other_option_matches() -> None:
@@ -253,7 +250,10 @@ def test_a_fill_answer_with_options_must_be_an_option_that_no_other_option_match
     assert fill.read_answer(entry, ["1951年", "1951"], ("1951年", "1959年")) == ("1951年", "1951")
     assert fill.read_answer(entry, "1952", ("1951年", "1959年")) is None
     assert fill.read_answer(entry, ["1951年", "1959"], ("1951年", "1959年")) is None
-    assert [where for where, _ in entry.errors] == [entry.at("answer"), entry.at("options", 1)]
+    assert [(where, code) for where, code, _ in entry.errors] == [
+        (entry.at("answer"), "fill_first_not_option"),
+        (entry.at("options", 1), "fill_option_matches_answer"),
+    ]
 
 
 def test_a_fill_question_accepts_its_translations_answers_too() -> None:

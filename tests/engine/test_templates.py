@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from quiz.contests.templates import (
@@ -9,8 +13,10 @@ from quiz.contests.templates import (
     load_template,
     parse_template,
     read_template,
+    rule_problem,
     shipped_templates,
 )
+from quiz.engine import rules
 from quiz.engine.rules import ruleset_from_mapping
 from quiz.engine.selection import plan_contest
 from tests.engine.factories import bank
@@ -38,7 +44,40 @@ def test_a_bad_value_is_reported_at_its_line_and_column() -> None:
         load_template(text, "t.yaml")
     (problem,) = caught.value.problems
     assert (problem.file, problem.line, problem.column) == ("t.yaml", 7, 14)
-    assert "one of" in problem.message
+    assert problem.code == "template_not_choice"
+    assert problem.text("en") == "rounds/0/rebound: expected one of none, once, all"
+    assert problem.message == "模板中“rounds/0/rebound”只能是 none, once, all 之一"
+
+
+def test_every_sentence_of_the_rules_core_has_a_code() -> None:
+    """Each RuleSetError the core raises reads in Chinese: none falls back to template_rule."""
+    source = Path(rules.__file__).read_text(encoding="utf-8")
+    messages = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "RuleSetError":
+            argument = node.args[1]
+            if isinstance(argument, ast.Constant):
+                messages.append(argument.value)
+            elif isinstance(argument, ast.JoinedStr):
+                # Every interpolated value stands in as a number, the one shape all patterns take.
+                messages.append(
+                    "".join(
+                        part.value if isinstance(part, ast.Constant) else "1"
+                        for part in argument.values
+                    )
+                )
+    assert len(messages) >= 20
+    for message in messages:
+        problem = rule_problem("t.yaml", 1, 1, ("rounds", 0), message)
+        assert problem.code != "template_rule", message
+        assert re.search(r"[\u4e00-\u9fff]", problem.message), message
+
+
+def test_a_sentence_no_pattern_knows_keeps_the_cores_words_in_english_only() -> None:
+    problem = rule_problem("t.yaml", 2, 3, ("name",), "something new")
+    assert problem.code == "template_rule"
+    assert problem.text("en") == "name: something new"
+    assert "something" not in problem.message
 
 
 def test_malformed_yaml_is_reported_with_a_position() -> None:

@@ -45,7 +45,7 @@ def test_an_uploaded_workbook_is_checked_at_its_cells_and_imported(server: LiveS
     assert (problem["place"], problem["code"], problem["message"]) == (
         "missing-answer.xlsx!题目!H2",
         "missing_answer",
-        "第 2 行没有填写答案",
+        "第 2 行没有答案：“中共一大最后一天的会议在哪里举行？”",
     )
     template = XlsxFormat().write(TEMPLATE_BANK)
     # The check is a dry run: it says what importing would do, and imports nothing.

@@ -23,9 +23,10 @@ GIFT = """\
 """
 
 
-def upload(server: LiveServer, kind: str, name: str, data: bytes) -> Any:
+def upload(server: LiveServer, kind: str, name: str, data: bytes, lang: str = "zh") -> Any:
     files = {"file": (name, data)}
-    return server.host().post(f"{server.url}/api/banks/{kind}", files=files, timeout=60).json()
+    url = f"{server.url}/api/banks/{kind}"
+    return server.host().post(url, files=files, data={"lang": lang}, timeout=60).json()
 
 
 def test_the_upload_field_offers_every_format_the_server_reads(server: LiveServer) -> None:
@@ -53,3 +54,20 @@ def test_an_xxe_file_is_refused_with_its_code_and_place_and_reads_nothing(
     assert (problem["code"], problem["line"], problem["column"]) == ("xml_dtd", 2, 1)
     assert problem["message"].startswith("文件含有 DOCTYPE")
     assert "root:" not in str(checked)
+
+
+def test_a_readers_problem_is_sent_in_the_pages_language_and_in_both(server: LiveServer) -> None:
+    data = (BAD / "no-answer-block.gift").read_bytes()
+    zh = (
+        "这段文字没有答案块 {…}，不是一道题：“::q1::这是一段说明，不是题目。”"
+        "（不是题目的说明文字请写成 // 注释）"
+    )
+    en = (
+        "This paragraph has no answer block {…}, so it is not a question: "
+        "“::q1::这是一段说明，不是题目。” (write notes that are not questions as // comments)"
+    )
+    for lang, message in (("zh", zh), ("en", en)):
+        [problem] = upload(server, "validate", "说明.gift", data, lang)["problems"]
+        assert (problem["code"], problem["line"], problem["column"]) == ("no_answer_block", 4, 7)
+        assert problem["message"] == message
+        assert problem["text"] == {"zh": zh, "en": en}

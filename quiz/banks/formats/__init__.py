@@ -25,6 +25,7 @@ from quiz.banks.formats.moodle_xml_format import MoodleXmlFormat
 from quiz.banks.formats.text_format import TextFormat
 from quiz.banks.formats.xlsx_format import XlsxFormat
 from quiz.banks.formats.yaml_format import YamlFormat
+from quiz.texts import ArgValue, Term, args_of
 from quiz.yamlsource import MAX_BYTES, Problem
 
 __all__ = [
@@ -142,13 +143,34 @@ def read_bank(
     """
     try:
         bank_format = format_for(filename, format_name)
-    except UnknownFormat as error:
-        return FileReport(filename, None, [Problem(filename, 1, 1, "error", error.reason)])
+    except UnknownFormat:
+        return FileReport(filename, None, [_unknown_format(filename, format_name)])
     if len(data) > max_bytes:
-        message = f"file is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}"
-        problem = Problem(filename, 1, 1, "error", message, "file_too_large")
+        args: dict[str, ArgValue] = {
+            "what": Term("fmt_the_file"),
+            "size": _megabytes(len(data)),
+            "limit": _megabytes(max_bytes),
+        }
+        problem = Problem(filename, 1, 1, "error", "file_too_large", args_of(args))
         return FileReport(filename, None, [problem])
     return bank_format.read(data, filename)
+
+
+def _unknown_format(filename: str, format_name: str | None) -> Problem:
+    """Why no format reads the file, naming the formats there are (``unknown_format``)."""
+    extension = os.path.splitext(filename)[1].lower()
+    if format_name is not None:
+        reason, value = "fmt_format_not_named", format_name
+    elif extension:
+        reason, value = "fmt_format_extension", extension
+    else:
+        reason, value = "fmt_format_no_extension", os.path.basename(filename)
+    known = ", ".join(
+        f"{bank_format.name} ({', '.join(bank_format.extensions)})"
+        for bank_format in REGISTRY.formats
+    )
+    args: dict[str, ArgValue] = {"reason": Term(reason), "value": value, "known": known}
+    return Problem(filename, 1, 1, "error", "unknown_format", args_of(args))
 
 
 def _megabytes(size: int) -> str:

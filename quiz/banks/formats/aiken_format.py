@@ -23,6 +23,7 @@ from quiz.banks.formats.exchange import (
 )
 from quiz.banks.model import Bank
 from quiz.engine.qtypes import MAX_OPTIONS
+from quiz.texts import ArgValue, Term
 
 LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
 _OPTION = re.compile(r"(?P<letter>[A-Z])[.)]\s+(?P<text>.*)")
@@ -42,7 +43,7 @@ class _Reader:
     """One pass: a text line opens a question, options follow, ``ANSWER:`` closes it."""
 
     def __init__(self, filename: str) -> None:
-        self.out = Collector(filename)
+        self.out = Collector(filename, Term("fmt_hint_aiken"))
         self.bank_id = default_bank_id(filename)
         self.draft: _Draft | None = None
         self.questions: list[dict[str, Any]] = []
@@ -52,17 +53,16 @@ class _Reader:
         for number, line in enumerate(text.splitlines(), start=1):
             self.feed(number, line)
         if self.draft is not None:
-            self.fail(self.draft.line, self.draft.column, "no_answer", self.no_answer(self.draft))
+            draft = self.draft
+            after = Term("fmt_at_end")
+            self.fail(draft.line, draft.column, "no_answer", text=quote(draft.text), after=after)
         header = header_with_defaults({}, self.out.filename)
         return self.out.report(header, self.questions)
 
-    def fail(self, line: int, column: int, code: str, message: str) -> None:
-        self.out.problem(line, column, "error", code, message)
+    def fail(self, line: int, column: int, code: str, /, **args: ArgValue) -> None:
+        self.out.problem(line, column, "error", code, **args)
         if self.draft is not None:
             self.draft.broken = True
-
-    def no_answer(self, draft: _Draft) -> str:
-        return f"题目没有“ANSWER: 字母”一行：“{quote(draft.text)}”"
 
     def feed(self, number: int, line: str) -> None:
         stripped = line.strip()
@@ -74,7 +74,8 @@ class _Reader:
         option = _OPTION.fullmatch(stripped)
         if draft is None:
             if answer is not None or option is not None:
-                self.fail(number, column, "stray_text", f"这一行前面没有题目：“{quote(stripped)}”")
+                why = Term("fmt_no_question_before")
+                self.fail(number, column, "stray_text", why=why, text=quote(stripped))
                 return
             self.count += 1
             self.draft = _Draft(number, column, stripped)
@@ -86,7 +87,8 @@ class _Reader:
                 number,
                 column,
                 "too_many_options",
-                f"选项 {option['letter']} 超出了 8 个选项（A–H）的上限：“{quote(stripped)}”",
+                letter=option["letter"],
+                text=quote(stripped),
             )
         elif option is not None:
             expected = LETTERS[len(draft.options)] if len(draft.options) < len(LETTERS) else "?"
@@ -95,7 +97,9 @@ class _Reader:
                     number,
                     column,
                     "option_out_of_order",
-                    f"选项字母 {option['letter']} 不对：这里应是 {expected}：“{quote(stripped)}”",
+                    letter=option["letter"],
+                    expected=expected,
+                    text=quote(stripped),
                 )
             draft.options.append((option["text"].strip(), number, column))
         elif draft.options:
@@ -103,7 +107,9 @@ class _Reader:
                 draft.line,
                 draft.column,
                 "no_answer",
-                f"{self.no_answer(draft)}；下一行“{quote(stripped)}”不是选项",
+                text=quote(draft.text),
+                after=Term("fmt_next_line"),
+                next=quote(stripped),
             )
             self.draft = _Draft(number, column, stripped)
             self.count += 1
@@ -120,7 +126,8 @@ class _Reader:
                 line,
                 column,
                 "answer_not_single",
-                f"答案“{letters}”应是一个选项字母（Aiken 只有单选题）：“{quote(draft.text)}”",
+                letters=letters,
+                text=quote(draft.text),
             )
             return
         index = LETTERS.index(letters)
@@ -130,7 +137,9 @@ class _Reader:
                 line,
                 column,
                 "answer_letter_unknown",
-                f"答案 {letters} 没有对应的选项（只有 A–{last}）：“{quote(draft.text)}”",
+                letters=letters,
+                last=last,
+                text=quote(draft.text),
             )
             return
         out, path = self.out, ("questions", len(self.questions))

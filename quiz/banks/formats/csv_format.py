@@ -23,6 +23,7 @@ from quiz.banks.formats.tabular import (
 from quiz.banks.formats.tabular_rows import info_rows, rows_of
 from quiz.banks.model import Bank
 from quiz.banks.validator import check_bank
+from quiz.texts import Term
 
 _DELIMITERS = (",", "\t", ";")
 # Excel's "Unicode text" is UTF-16 with a BOM; Chinese Excel's plain CSV is GBK (GB18030 is its
@@ -47,11 +48,7 @@ class CsvFormat:
             rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
         except csv.Error:
             # The csv module's reason is English and names no cell: say what causes it.
-            message = (
-                "CSV 格式有误（有单元格超过 13 万字，或引号不成对）："
-                "请在 Excel 或 WPS 中重新另存为 CSV"
-            )
-            reading.report(Place((1, 1), filename), "error", "bad_csv", message)
+            reading.report(Place((1, 1), filename), "error", "bad_csv")
             return FileReport(filename, None, reading.problems)
 
         def place(row: int, column: int) -> Place:
@@ -100,19 +97,19 @@ def _decode(reading: Reading, data: bytes) -> str | None:
             except UnicodeDecodeError:
                 break
     if data.startswith(b"PK\x03\x04"):
-        message = "这是 Excel 工作簿而不是 CSV：请把扩展名改为 .xlsx，或另存为 CSV"
-        reading.report(start, "error", "not_text", message)
+        reason = Term("fmt_is_workbook")
+        reading.report(start, "error", "not_text", reason=reason, extension=".csv")
         return None
     if b"\x00" in data:
-        reading.report(start, "error", "not_text", "文件不是文本（含有空字节）：请另存为 CSV")
+        reason = Term("fmt_has_nul")
+        reading.report(start, "error", "not_text", reason=reason, extension=".csv")
         return None
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    message = "无法识别文件的编码：请另存为“CSV UTF-8（逗号分隔）”"
-    reading.report(start, "error", "unknown_encoding", message)
+    reading.report(start, "error", "unknown_encoding", fix=Term("fmt_fix_csv"))
     return None
 
 

@@ -53,6 +53,7 @@ from quiz.banks.formats.dialect_words import (
     whole_number,
 )
 from quiz.banks.validator import BANK_ID, check_bank
+from quiz.texts import ArgValue, Term, args_of
 from quiz.yamlsource import MAX_PROBLEMS, Path, Problem, Severity
 
 # The defaults are shared with the Moodle formats (exchange.py), which import them from here.
@@ -159,14 +160,16 @@ class _Reader:
         column = line.column(index)
         return Place((line.number, column), self.label(line.number, column))
 
-    def problem(self, line: Line, index: int, severity: Severity, code: str, message: str) -> None:
+    def problem(
+        self, line: Line, index: int, severity: Severity, code: str, /, **args: ArgValue
+    ) -> None:
         at = self.place(line, index)
         if len(self.document.problems) >= MAX_PROBLEMS:
             # Findings count what is past the cap as errors; warnings past it are only dropped.
             self.document.unlisted += severity == "error"
             return
         self.document.problems.append(
-            Problem(self.filename, *at.position, severity, message, code, at.label)
+            Problem(self.filename, *at.position, severity, code, args_of(args), at.label)
         )
 
     # -- the pass -------------------------------------------------------------------------
@@ -210,7 +213,8 @@ class _Reader:
                 0,
                 "warning",
                 "number_repeated",
-                f"题号 {number} 重复出现：“{quote(line.text)}”",
+                number=number,
+                text=quote(line.text),
             )
         else:
             expected = seen[-1] + 1 if seen else None
@@ -222,7 +226,9 @@ class _Reader:
                     0,
                     "warning",
                     "number_gap",
-                    f"题号跳过了：应为 {expected}，这里是 {number}：“{quote(line.text)}”",
+                    expected=expected,
+                    number=number,
+                    text=quote(line.text),
                 )
         seen.append(number)
         self.last_number = number
@@ -234,17 +240,19 @@ class _Reader:
             value = _Value(line.text[found.end() :].strip(), line, found.end())
             key = HEADER_KEYS.get(word)
             if key is None:
-                where = "题目字段" if word in QUESTION_KEYS else "字段"
+                what = "fmt_front_question_field" if word in QUESTION_KEYS else "fmt_front_field"
                 self.problem(
                     line,
                     0,
                     "warning",
                     "unknown_field",
-                    f"文件开头的{where}“{word}”不是题库信息"
-                    f"（可写 {known_words(HEADER_KEYS)}），已忽略",
+                    what=Term(what),
+                    word=word,
+                    text=quote(line.text),
+                    known=known_words(HEADER_KEYS),
                 )
             elif key in self.header:
-                self.problem(line, 0, "error", "field_repeated", f"“{word}”写了两次")
+                self.problem(line, 0, "error", "field_repeated", word=word)
             else:
                 self.header[key] = value
             return
@@ -256,14 +264,15 @@ class _Reader:
             indent(line.text),
             "warning",
             "stray_text",
-            f"这段文字不属于任何题目，已忽略：“{quote(line.text)}”",
+            why=Term("fmt_stray_front"),
+            text=quote(line.text),
         )
 
     def inside(self, draft: _Draft, line: Line, folded: str) -> None:
         option = OPTION.match(folded)
         if option is not None:
             if draft.fields:
-                self.stray(draft, line, "选项写在了答案或其他字段之后")
+                self.stray(draft, line, "fmt_option_after_fields")
             else:
                 self.read_options(draft, line, folded)
             return
@@ -279,7 +288,7 @@ class _Reader:
                         0,
                         "error",
                         "field_repeated",
-                        f"第 {draft.number} 题的“{word}”写了两次",
+                        word=word,
                     )
                     draft.broken = True
                 draft.fields[key] = value
@@ -292,8 +301,10 @@ class _Reader:
                     0,
                     "error",
                     "unknown_field",
-                    f"不认识的字段“{word}”：“{quote(line.text)}”"
-                    f"（可写 {known_words(QUESTION_KEYS)}）",
+                    what=Term("fmt_question_field"),
+                    word=word,
+                    text=quote(line.text),
+                    known=known_words(QUESTION_KEYS),
                 )
                 draft.broken = True
                 return
@@ -302,14 +313,15 @@ class _Reader:
                 previous = draft.fields["explanation"]
                 previous.text = f"{previous.text}\n{line.text.strip()}"
                 return
-            self.stray(draft, line, "这段文字不属于任何题目或字段")
+            self.stray(draft, line, "fmt_not_question_or_field")
         elif draft.options:
-            self.stray(draft, line, "选项之后的这段文字不是选项也不是字段")
+            self.stray(draft, line, "fmt_not_option_or_field")
         else:
             draft.stem.append(_Value(line.text, line, 0))
 
     def stray(self, draft: _Draft, line: Line, why: str) -> None:
-        self.problem(line, indent(line.text), "error", "stray_text", f"{why}：“{quote(line.text)}”")
+        text = quote(line.text)
+        self.problem(line, indent(line.text), "error", "stray_text", why=Term(why), text=text)
         draft.broken = True
 
     def read_options(self, draft: _Draft, line: Line, folded: str) -> None:
@@ -322,18 +334,15 @@ class _Reader:
             expected = LETTERS[len(draft.options)] if len(draft.options) < len(LETTERS) else None
             if letter != expected:
                 seen = LETTERS[: len(draft.options)]
-                code = "option_repeated" if letter in seen else "option_out_of_order"
-                what = (
-                    "重复了"
-                    if letter in seen
-                    else f"不对：这里应是 {expected or '（最多 8 个选项）'}"
-                )
+                args: dict[str, ArgValue] = {"letter": letter, "text": quote(line.text)}
+                if letter not in seen:
+                    args["expected"] = expected or Term("fmt_no_more_options")
                 self.problem(
                     line,
                     found.start() + indent(found.group()),
                     "error",
-                    code,
-                    f"第 {draft.number} 题的选项字母 {letter} {what}：“{quote(line.text)}”",
+                    "option_repeated" if letter in seen else "option_out_of_order",
+                    **args,
                 )
                 draft.broken = True
                 return
@@ -368,9 +377,7 @@ class _Reader:
         document.data = {"bank": header, "questions": questions}
         if not self.drafts:
             line = self.first_line or Line(1, "")
-            self.problem(
-                line, 0, "error", "no_questions", "文件里没有找到题目（题目以“1.”“1、”“（1）”开头）"
-            )
+            self.problem(line, 0, "error", "no_questions", hint=Term("fmt_hint_dialect"))
         document.problems.sort(key=lambda problem: (problem.line, problem.column))
         return document
 
@@ -397,8 +404,9 @@ class _Reader:
                     0,
                     "error",
                     "header_missing",
-                    f"文件开头缺少“题库编号：”一行，文件名“{stem}”也不能作编号"
-                    "（编号用小写字母、数字和连字符，以字母开头）",
+                    field="题库编号",
+                    rule=Term("fmt_rule_bank_id"),
+                    stem=stem,
                 )
                 # A stand-in keeps the validator from reporting the same gap again in
                 # English; the error above already keeps the bank from loading.
@@ -407,9 +415,8 @@ class _Reader:
         header.setdefault("language", DEFAULT_LANGUAGE)
         header.setdefault("version", 1)
         if "authors" not in header:
-            self.problem(
-                start, 0, "error", "header_missing", "文件开头缺少“作者：”一行（至少一位作者）"
-            )
+            rule = Term("fmt_rule_authors")
+            self.problem(start, 0, "error", "header_missing", field="作者", rule=rule)
             header["authors"] = ["?"]
         return header
 
@@ -424,7 +431,8 @@ class _Reader:
                 value.index,
                 "error",
                 "unknown_status",
-                f"文件开头的状态“{value.text}”认不出：写 {known_words(STATUS_WORDS)}",
+                text=value.text,
+                words=known_words(STATUS_WORDS),
             )
         return found or "draft"
 
@@ -438,8 +446,8 @@ class _Builder:
         self.heading = heading
         self.path: Path = ("questions", index)
 
-    def fail(self, value: _Value, code: str, message: str) -> None:
-        self.reader.problem(value.line, value.index, "error", code, message)
+    def fail(self, value: _Value, code: str, /, **args: ArgValue) -> None:
+        self.reader.problem(value.line, value.index, "error", code, **args)
         self.draft.broken = True
 
     def build(self, bank_id: str, used: set[str]) -> dict[str, Any] | None:
@@ -456,7 +464,11 @@ class _Builder:
         answer = draft.fields.get("answer")
         if answer is None or not answer.text:
             self.fail(
-                first, "missing_answer", f"第 {draft.number} 题没有答案：“{quote(stem_text)}”"
+                first,
+                "missing_answer",
+                number=draft.number,
+                unit=Term("fmt_unit_question"),
+                text=quote(stem_text),
             )
             return None
         kind, answer_data = self.settle(answer, stem_text)
@@ -493,16 +505,17 @@ class _Builder:
                     draft.stem[0].index,
                     "warning",
                     "fill_blanks",
-                    f"第 {draft.number} 题的题干有 {blanks} 处空，答案有 {len(texts)} 个；"
-                    "一道填空题只收一个回答，“；”分开的是同一个空可接受的几种写法：“"
-                    f"{quote(stem)}”",
+                    number=draft.number,
+                    blanks=blanks,
+                    answers=len(texts),
+                    text=quote(stem),
                 )
             return "fill", texts
         if heading == "truefalse" and options and truth is None:
             truth = self.truth_by_letter(raw, options)
         if heading == "truefalse" or (heading is None and not options and truth is not None):
             if truth is None:
-                return self.mismatch(answer, "判断题的答案应是 正确/错误（对/错、√/×）")
+                return self.mismatch(answer, "fmt_rule_truefalse")
             return "truefalse", truth
         if heading is None and not options:
             return "fill", [
@@ -512,16 +525,17 @@ class _Builder:
         if letters is None:
             if heading in (None, "single", "choice") and answer.text.strip() in options:
                 return "single", answer.text.strip()
-            what = "字母（如 B 或 ABD）" if heading != "order" else "字母顺序（如 BCAD）"
-            return self.mismatch(answer, f"有选项的题，答案应写选项{what}")
+            rule = "fmt_rule_letters" if heading != "order" else "fmt_rule_order_letters"
+            return self.mismatch(answer, rule)
         for letter in letters:
             if LETTERS.index(letter) >= len(options):
                 last = LETTERS[max(len(options) - 1, 0)]
                 self.fail(
                     answer,
                     "answer_letter_no_option",
-                    f"第 {draft.number} 题的答案“{answer.text}”里的 {letter} 没有对应的选项"
-                    f"（只有 A–{last}）",
+                    text=answer.text,
+                    letters=letter,
+                    last=last,
                 )
                 return None, None
         texts = [options[LETTERS.index(letter)] for letter in letters]
@@ -529,12 +543,12 @@ class _Builder:
             return (
                 ("order", texts)
                 if heading in (None, "order")
-                else self.mismatch(answer, "按顺序写的答案只用于排序题")
+                else self.mismatch(answer, "fmt_rule_order_only")
             )
         if heading == "single" and len(texts) != 1:
-            return self.mismatch(answer, "单选题只有一个答案")
+            return self.mismatch(answer, "fmt_rule_single")
         if heading == "multiple" and len(texts) < 2:
-            return self.mismatch(answer, "多选题至少有两个答案")
+            return self.mismatch(answer, "fmt_rule_multiple")
         return ("single", texts[0]) if len(texts) == 1 else ("multiple", texts)
 
     def truth_by_letter(self, raw: str, options: list[str]) -> bool | None:
@@ -551,11 +565,17 @@ class _Builder:
         return truths[index]
 
     def mismatch(self, answer: _Value, rule: str) -> tuple[None, None]:
-        where = f"本节是“{self.heading.text}”，" if self.heading and self.draft.heading else ""
+        # The heading, when it decides the type, is quoted as written (单选题, 单项选择题).
+        section: ArgValue = Term("fmt_its_type")
+        if self.heading and self.draft.heading:
+            section = f"“{self.heading.text}”"
         self.fail(
             answer,
             "type_mismatch",
-            f"{where}第 {self.draft.number} 题的答案“{answer.text}”不合题型：{rule}",
+            number=self.draft.number,
+            answer=answer.text,
+            section=section,
+            rule=Term(rule),
         )
         return None, None
 
@@ -576,30 +596,26 @@ class _Builder:
                 got["difficulty"],
                 difficulty_of,
                 "difficulty",
-                "写 1 到 5，或 " + known_words(DIFFICULTY_WORDS),
+                known_words(DIFFICULTY_WORDS),
             )
         data["tags"] = split_list(got["tags"].text) if "tags" in got else [DEFAULT_TAG]
         data["status"] = reader.default_status()
         if "status" in got:
             data["status"] = self.word(
-                got["status"], STATUS_WORDS.get, "status", "写 " + known_words(STATUS_WORDS)
+                got["status"], STATUS_WORDS.get, "status", known_words(STATUS_WORDS)
             )
         for key in ("points", "time_limit"):
             if key in got:
                 data[key] = whole_number(got[key].text.rstrip("秒分sS ").strip())
         if "shuffle" in got:
-            data["shuffle"] = self.word(
-                got["shuffle"], SHUFFLE_WORDS.get, "shuffle", "写 固定 或 打乱"
-            )
+            data["shuffle"] = self.word(got["shuffle"], SHUFFLE_WORDS.get, "shuffle", "固定、打乱")
 
-    def word(self, value: _Value, read: Callable[[str], Any], field: str, hint: str) -> Any:
+    def word(self, value: _Value, read: Callable[[str], Any], field: str, words: str) -> Any:
         """A field written as one of its words; an unknown word is an error quoting it."""
         found = read(fold(value.text).strip())
         if found is None:
-            label = {"difficulty": "难度", "status": "状态", "shuffle": "选项顺序"}[field]
-            self.fail(
-                value,
-                f"unknown_{field}",
-                f"第 {self.draft.number} 题的{label}“{value.text}”认不出：{hint}",
-            )
+            args: dict[str, ArgValue] = {"text": value.text, "words": words}
+            if field == "shuffle":
+                args["field"] = Term("fmt_option_order")
+            self.fail(value, f"unknown_{field}", **args)
         return found

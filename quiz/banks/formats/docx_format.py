@@ -25,12 +25,12 @@ from quiz.banks.formats.base import FileReport
 from quiz.banks.formats.dialect import Line, read_report
 from quiz.banks.formats.dialect_writer import bank_lines
 from quiz.banks.model import Bank
+from quiz.texts import ArgValue, Term, args_of
 from quiz.yamlsource import Problem
 
 # Unpacked size past which a .docx is refused before parsing: a zip bomb expands a few
 # kilobytes into gigabytes, and python-docx holds every part in memory.
 MAX_UNPACKED = 256 * 1024 * 1024
-_DAMAGED = "这个 .docx 文件已损坏或不是 Word 文档，请在 Word/WPS 中打开后重新保存"
 _SILENT = ("", -1)
 _P, _TABLE, _CONTROL, _T = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:t")
 _MARKS = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
@@ -56,13 +56,14 @@ class DocxFormat:
         """Open the document safely, read its paragraphs and cells, then the dialect."""
         opened = _open(data)
         if isinstance(opened, tuple):
-            return _refused(filename, *opened)
+            code, args = opened
+            return _refused(filename, code, args)
         walker = _Walker(opened)
         try:
             lines = list(walker.lines())
         except (ValueError, KeyError, IndexError):
             # python-docx trusts the tables it reads: a cell merged with no row above fails.
-            return _refused(filename, "not_docx", _DAMAGED)
+            return _refused(filename, "not_docx", {"reason": Term("fmt_damaged_docx")})
         return read_report(
             lines,
             filename,
@@ -87,28 +88,30 @@ class DocxFormat:
         return out.getvalue()
 
 
-def _refused(filename: str, code: str, message: str) -> FileReport:
+def _refused(filename: str, code: str, args: dict[str, ArgValue]) -> FileReport:
     """A file not read at all: its one problem, at the file."""
-    problem = Problem(filename, 1, 1, "error", message, code, filename)
+    problem = Problem(filename, 1, 1, "error", code, args_of(args), filename)
     return FileReport(filename, None, [problem])
 
 
-def _open(data: bytes) -> Document | tuple[str, str]:
-    """The document, or why it cannot be read: a code and a Chinese sentence."""
+def _open(data: bytes) -> Document | tuple[str, dict[str, ArgValue]]:
+    """The document, or why it cannot be read: a code and its arguments."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "not_docx", "这不是 .docx 文件（旧版 .doc 或 WPS 文件请在 Word/WPS 中另存为 .docx）"
+        return "not_docx", {"reason": Term("fmt_not_zip_docx")}
     if unpacked > MAX_UNPACKED:
-        megabytes = unpacked // (1024 * 1024)
-        limit = MAX_UNPACKED // (1024 * 1024)
-        return "file_too_large", f"文件解压后有 {megabytes:,} MB，超过 {limit} MB 的上限"
+        return "file_too_large", {
+            "what": Term("fmt_unpacked_file"),
+            "size": f"{unpacked // (1024 * 1024):,} MB",
+            "limit": f"{MAX_UNPACKED // (1024 * 1024)} MB",
+        }
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
         # SyntaxError covers lxml's XMLSyntaxError: a part that is not well-formed XML.
-        return "not_docx", _DAMAGED
+        return "not_docx", {"reason": Term("fmt_damaged_docx")}
 
 
 class _Walker:

@@ -24,6 +24,7 @@ from quiz.banks.formats.dialect import (
 from quiz.banks.formats.text_format import decode_text
 from quiz.banks.model import Bank
 from quiz.banks.validator import BANK_ID, QUESTION_ID, check_bank
+from quiz.texts import ArgValue, Term, args_of
 from quiz.yamlsource import MAX_PROBLEMS, Path, Problem, Severity
 
 DEFAULT_AUTHOR = "（未署名）"
@@ -61,9 +62,11 @@ class CannotCarry(UsageError):
 class Collector:
     """Plain bank data being built, each value's ``file:line:col``, and the problems found."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, hint: Term) -> None:
         self.filename = filename
         self.document = MappedDocument(None, filename)
+        # How a question of this format looks, for a file in which none was found.
+        self.hint = hint
 
     def place(self, line: int, column: int) -> Place:
         """The place of a line and column, labelled as text formats print it."""
@@ -73,14 +76,16 @@ class Collector:
         """Remember where the value at ``path`` was read."""
         self.document.places[path] = self.place(line, column)
 
-    def problem(self, line: int, column: int, severity: Severity, code: str, message: str) -> None:
+    def problem(
+        self, line: int, column: int, severity: Severity, code: str, /, **args: ArgValue
+    ) -> None:
         """Keep a problem found while reading; past ``MAX_PROBLEMS`` errors are only counted."""
         if len(self.document.problems) >= MAX_PROBLEMS:
             self.document.unlisted += severity == "error"
             return
         label = self.place(line, column).label
         self.document.problems.append(
-            Problem(self.filename, line, column, severity, message, code, label)
+            Problem(self.filename, line, column, severity, code, args_of(args), label)
         )
 
     def report(self, header: dict[str, Any], questions: list[dict[str, Any]]) -> FileReport:
@@ -90,7 +95,7 @@ class Collector:
         document.problems.sort(key=lambda problem: (problem.line, problem.column))
         if not questions:
             if not any(problem.severity == "error" for problem in document.problems):
-                self.problem(1, 1, "error", "no_questions", "文件里没有找到题目")
+                self.problem(1, 1, "error", "no_questions", hint=self.hint)
             return FileReport(self.filename, None, document.problems, None, document.unlisted)
         bank, findings = check_bank(document)
         return FileReport(self.filename, bank, findings.problems(), document, findings.unlisted)
@@ -263,7 +268,7 @@ def decoded(data: bytes, filename: str, extension: str) -> str | FileReport:
     that is not text (``not_text``)."""
     text = decode_text(data)
     if text is None or "\x00" in text:
-        message = f"这不是文本文件，或编码认不出（请存为 UTF-8 编码的 {extension}）"
-        problem = Problem(filename, 1, 1, "error", message, "not_text", f"{filename}:1:1")
+        args = args_of({"reason": Term("fmt_binary_or_encoding"), "extension": extension})
+        problem = Problem(filename, 1, 1, "error", "not_text", args, f"{filename}:1:1")
         return FileReport(filename, None, [problem])
     return text

@@ -31,6 +31,7 @@ from quiz.banks.formats.exchange import (
 )
 from quiz.banks.model import Bank
 from quiz.engine.questions import Question
+from quiz.texts import ArgValue, Term
 from quiz.yamlsource import Path
 
 # The GIFT escapes; "\n" is a line break inside one line.
@@ -104,7 +105,7 @@ class _Reader:
     """One pass over the lines: comments and categories, then each paragraph as a question."""
 
     def __init__(self, filename: str) -> None:
-        self.out = Collector(filename)
+        self.out = Collector(filename, Term("fmt_hint_gift"))
         self.header: dict[str, _Field] = {}
         self.block = _Block()
         self.category: str | None = None
@@ -167,12 +168,11 @@ class _Reader:
                     column,
                     "warning",
                     "header_after_questions",
-                    f"题库信息“{key}”写在了题目之后，已忽略（写在文件开头）：“{quote(body)}”",
+                    key=key,
+                    text=quote(body),
                 )
             elif _HEADER_KEYS[key] in self.header:
-                self.out.problem(
-                    number, column, "error", "field_repeated", f"题库信息“{key}”写了两次"
-                )
+                self.out.problem(number, column, "error", "field_repeated", word=key)
             else:
                 self.header[_HEADER_KEYS[key]] = value
         elif key == "option":
@@ -211,8 +211,8 @@ class _Question:
         index = bisect.bisect_right(self.starts, offset) - 1
         return self.block.lines[index][0], offset - self.starts[index] + 1
 
-    def fail(self, offset: int, code: str, message: str) -> None:
-        self.out.problem(*self.at(offset), "error", code, message)
+    def fail(self, offset: int, code: str, /, **args: ArgValue) -> None:
+        self.out.problem(*self.at(offset), "error", code, **args)
 
     def read(self) -> None:
         raw, masked = self.raw, self.masked
@@ -221,7 +221,8 @@ class _Question:
         if masked.startswith("::", start):
             end = masked.find("::", start + 2)
             if end < 0:
-                self.fail(start, "gift_syntax", f"题名少了结尾的“::”：“{quote(raw)}”")
+                why = Term("fmt_gift_title_open")
+                self.fail(start, "gift_syntax", why=why, text=quote(raw))
                 return
             title = unescape(raw[start + 2 : end]).strip()
             start = end + 2
@@ -234,19 +235,20 @@ class _Question:
             self.fail(
                 start,
                 "no_answer_block",
-                f"这段文字没有答案块 {{…}}，不是一道题：“{quote(raw)}”"
-                "（不是题目的说明文字请写成 // 注释）",
+                text=quote(raw),
             )
             return
         closing = masked.find("}", opening)
         if closing < 0:
-            self.fail(opening, "gift_syntax", f"答案块缺少结尾的“}}”：“{quote(raw[opening:])}”")
+            why = Term("fmt_gift_block_open")
+            self.fail(opening, "gift_syntax", why=why, text=quote(raw[opening:]))
             return
         if masked.find("{", closing) >= 0:
             self.fail(
                 masked.find("{", closing),
                 "gift_syntax",
-                f"一段里有两个答案块 {{…}}（题与题之间要空一行）：“{quote(raw)}”",
+                why=Term("fmt_gift_two_blocks"),
+                text=quote(raw),
             )
             return
         # Text after the block is Moodle's "missing word" form: the block stands for a blank.
@@ -260,7 +262,8 @@ class _Question:
                     *self.at(start),
                     "warning",
                     "image_dropped",
-                    f"题干里的 {images} 张图片没有导入：“{quote(text)}”",
+                    count=images,
+                    text=quote(text),
                 )
         self.title, self.text, self.start, self.opening = title, text, start, opening
         self.answers(opening, closing)
@@ -277,10 +280,10 @@ class _Question:
         lead = len(body) - len(body.lstrip())
         stripped = body.strip()
         if not stripped:
-            self.unsupported(opening, "问答题（空的 {}）")
+            self.unsupported(opening, "fmt_gift_essay")
             return
         if stripped.startswith("#"):
-            self.unsupported(opening, "数值题（{#…}）")
+            self.unsupported(opening, "fmt_gift_numerical")
             return
         word = stripped.split("#", 1)[0].strip().upper()
         if word in _TRUTH:
@@ -312,8 +315,8 @@ class _Question:
             self.fail(
                 body_start,
                 "gift_syntax",
-                f"答案块里的“{quote(unescape(self.raw[body_start : marks[0]]))}”前面少了"
-                "“=”（正确）或“~”（错误）",
+                why=Term("fmt_gift_no_mark"),
+                text=quote(unescape(self.raw[body_start : marks[0]])),
             )
             return None
         answers = []
@@ -328,7 +331,7 @@ class _Question:
                     self.fail(
                         here,
                         "bad_weight",
-                        f"答案的分值权重“%{weight_text['weight']}%”不是数字",
+                        weight=weight_text["weight"],
                     )
                     return None
                 piece_start = weight_text.end()
@@ -356,11 +359,12 @@ class _Question:
                     *self.at(answer.offset),
                     "warning",
                     "partial_credit",
-                    f"答案“{quote(answer.text)}”只得部分分（%{answer.weight:g}%），"
-                    "本程序不给部分分，没有收为正确答案",
+                    text=quote(answer.text),
+                    weight=f"{answer.weight:g}",
                 )
         if not accepted:
-            self.fail(self.opening, "no_right_answer", f"这道题没有正确答案：“{quote(self.text)}”")
+            why = Term("fmt_no_right")
+            self.fail(self.opening, "no_right_answer", why=why, text=quote(self.text))
             return
         choices = self.block.options
         positions = [(choice.line, choice.column) for choice in choices]
@@ -374,16 +378,16 @@ class _Question:
             self.fail(
                 self.opening,
                 "no_right_answer",
-                f"这道选择题没有正确选项（用“=”或正的权重“~%50%”标出）：“{quote(self.text)}”",
+                why=Term("fmt_choice_no_right"),
+                text=quote(self.text),
             )
             return
         if len(whole_marks) > 1:
             self.fail(
                 whole_marks[1].offset,
                 "several_right",
-                f"这道题有几个“=”满分选项（在 Moodle 里任选其一都对）："
-                f"“{quote(whole_marks[1].text)}”；单选题只写一个“=”，"
-                "多选题把正确选项写成 ~%50% 这样的权重",
+                text=quote(whole_marks[1].text),
+                fix=Term("fmt_fix_gift"),
             )
             return
         options = [answer.text for answer in answers]
@@ -400,7 +404,7 @@ class _Question:
         pairs = [answer.text.rsplit("->", 1) for answer in answers]
         places = [pair[1].strip() for pair in pairs if len(pair) == 2]
         if sorted(places) != sorted(str(number) for number in range(1, len(answers) + 1)):
-            self.unsupported(self.opening, "配对题（=甲 -> 乙；配到 1、2、3… 的才是排序题）")
+            self.unsupported(self.opening, "fmt_gift_matching")
             return
         options = [pair[0].strip() for pair in pairs]
         sequence = [options[places.index(str(number))] for number in range(1, len(options) + 1)]
@@ -412,7 +416,8 @@ class _Question:
         self.fail(
             opening,
             "unsupported_type",
-            f"本程序没有{what}这种题型（有单选、多选、判断、填空、排序）：“{quote(self.raw)}”",
+            kind=Term(what),
+            text=quote(self.raw),
         )
 
     def build(

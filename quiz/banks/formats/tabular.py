@@ -21,6 +21,7 @@ from quiz.banks.document import MappedDocument, Place
 from quiz.banks.formats.dialect_words import split_list
 from quiz.engine.matching import normalize_answer
 from quiz.engine.qtypes import MAX_OPTIONS
+from quiz.texts import Args, ArgValue, Term, args_of
 from quiz.yamlsource import MAX_PROBLEMS, Path, Problem, Severity
 
 LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
@@ -127,7 +128,7 @@ class Note:
     place: Place
     severity: Severity
     code: str
-    message: str
+    args: Args = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,16 +190,20 @@ class Reading:
         """The problems in the order of the file (as the validator's are)."""
         return sorted(self.problems, key=lambda problem: (problem.line, problem.column))
 
-    def report(self, place: Place, severity: Severity, code: str, message: str) -> None:
+    def report(self, place: Place, severity: Severity, code: str, /, **args: ArgValue) -> None:
         """Keep a coded problem at ``place``, or count an error once the list is full."""
         if len(self.problems) < MAX_PROBLEMS:
             line, column = place.position
             self.problems.append(
-                Problem(self.filename, line, column, severity, message, code, place.label)
+                Problem(self.filename, line, column, severity, code, args_of(args), place.label)
             )
         elif severity == "error":
             # Findings counts these as errors, so warnings past the cap are only dropped.
             self.unlisted += 1
+
+    def note(self, note: Note) -> None:
+        """Keep a problem a container noted."""
+        self.report(note.place, note.severity, note.code, **dict(note.args))
 
 
 def bank_document(
@@ -221,7 +226,7 @@ def _read_info(
     if table is None:
         return header
     for note in table.notes:
-        reading.report(note.place, note.severity, note.code, note.message)
+        reading.note(note)
     if table.rows:
         places["bank",] = table.place(table.rows[0][0], 0)
     for row, cells in table.rows:
@@ -239,7 +244,9 @@ def _read_info(
                 table.place(row, 0),
                 "warning",
                 "unknown_header",
-                f"不认识的题库信息项“{key_text}”，这一行不读取",
+                what=Term("fmt_info_item"),
+                text=key_text,
+                unit=Term("fmt_row"),
             )
             continue
         if not value:
@@ -291,15 +298,17 @@ class _QuestionReader:
         self.stems: dict[str, int] = {}
         self.ids: set[str] = set()
 
-    def report(self, row: int, column: int, severity: Severity, code: str, message: str) -> None:
-        self.reading.report(self.table.place(row, column), severity, code, message)
+    def report(
+        self, row: int, column: int, severity: Severity, code: str, /, **args: ArgValue
+    ) -> None:
+        self.reading.report(self.table.place(row, column), severity, code, **args)
 
     def read(self) -> list[dict[str, Any]]:
         header_at = self._header()
         first = self.table.rows[header_at][0] if header_at is not None else 0
         for note in self.table.notes:
             if note.row >= first:
-                self.reading.report(note.place, note.severity, note.code, note.message)
+                self.reading.note(note)
         if header_at is None:
             return []
         questions: list[dict[str, Any]] = []
@@ -324,7 +333,9 @@ class _QuestionReader:
                         column,
                         "warning",
                         "unknown_header",
-                        f"不认识的列标题“{text}”，这一列不读取",
+                        what=Term("fmt_column_header"),
+                        text=text,
+                        unit=Term("fmt_column"),
                     )
                 elif key is not None and key in self.columns:
                     self.report(
@@ -332,15 +343,14 @@ class _QuestionReader:
                         column,
                         "error",
                         "duplicate_header",
-                        f"列标题“{text}”与第 {column_letter(self.columns[key])} 列重复",
+                        text=text,
+                        column=column_letter(self.columns[key]),
                     )
                 elif key is not None:
                     self.columns[key] = column
             for key, name in (("type", "题型"), ("answer", "答案")):
                 if key not in self.columns:
-                    self.report(
-                        row, 0, "error", "missing_column", f"标题行缺少“{name}”列，题目无法读取"
-                    )
+                    self.report(row, 0, "error", "missing_column", name=name)
             if {"type", "answer"} <= self.columns.keys():
                 return index
             self.reading.unreadable = True
@@ -351,7 +361,7 @@ class _QuestionReader:
             where or self.table.place(1, 0),
             "error",
             "no_header_row",
-            f"工作表“{self.table.name}”里找不到标题行：应有一行写着 题号、题型、题干… 等列名",
+            sheet=self.table.name,
         )
         return None
 
@@ -371,10 +381,9 @@ class _QuestionReader:
             column = self.columns["type"]
             if type_text:
                 words = "、".join(words[0] for words in TYPE_WORDS.values())
-                message = f"不认识的题型“{type_text}”：应为 {words} 之一"
-                self.report(row, column, "error", "unknown_type", message)
+                self.report(row, column, "error", "unknown_type", text=type_text, words=words)
             else:
-                self.report(row, column, "error", "missing_type", f"第 {row} 行没有填写题型")
+                self.report(row, column, "error", "missing_type", row=row)
             return None  # the type decides how the rest of the row reads
         question: dict[str, Any] = {"id": self._id(cells), "type": question_type}
         for key in ("text", "explanation", "source"):
@@ -430,7 +439,8 @@ class _QuestionReader:
                 self.columns["text"],
                 "warning",
                 "duplicate_stem",
-                f"题干“{_short(text)}”和选项与第 {self.stems[normal]} 行的题目相同",
+                text=_short(text),
+                row=self.stems[normal],
             )
         else:
             self.stems[normal] = row
@@ -455,7 +465,8 @@ class _QuestionReader:
                 first,
                 "error",
                 "option_gap",
-                f"选项{missing}是空的，而后面的选项{filled[-1][0]}有内容：选项要从 A 起连续填写",
+                missing=missing,
+                last=filled[-1][0],
             )
         options = [text for _, _, text in filled]
         self.places[(*path, "options")] = self.table.place(row, filled[0][1])
@@ -467,7 +478,15 @@ class _QuestionReader:
         text = self._cell(cells, "answer")
         column = self.columns["answer"]
         if not text:
-            self.report(row, column, "error", "missing_answer", f"第 {row} 行没有填写答案")
+            self.report(
+                row,
+                column,
+                "error",
+                "missing_answer",
+                number=row,
+                unit=Term("fmt_unit_row"),
+                text=_short(self._cell(cells, "text")),
+            )
             return _stand_in(question_type, options)
         if question_type == "truefalse":
             letter = answer_letters(text) or ""
@@ -475,9 +494,7 @@ class _QuestionReader:
                 text = options[LETTERS.index(letter)]
             truth = _TRUTH.get(normal_word(text))
             if truth is None:
-                words = "正确/错误、对/错、√/×"
-                message = f"判断题的答案“{text}”看不懂：请写 {words}"
-                self.report(row, column, "error", "bad_truefalse_answer", message)
+                self.report(row, column, "error", "bad_truefalse_answer", text=text)
                 return True
             return truth
         if question_type == "fill":
@@ -490,11 +507,15 @@ class _QuestionReader:
             return text if question_type == "single" else pieces
         beyond = [letter for letter in letters if LETTERS.find(letter) not in range(len(options))]
         if beyond:
-            message = (
-                f"答案“{text}”里的 {'、'.join(dict.fromkeys(beyond))} 没有对应的选项"
-                f"（这道题只有选项 A–{LETTERS[len(options) - 1]}）"
+            self.report(
+                row,
+                column,
+                "error",
+                "answer_letter_no_option",
+                text=text,
+                letters="、".join(dict.fromkeys(beyond)),
+                last=LETTERS[len(options) - 1],
             )
-            self.report(row, column, "error", "answer_letter_no_option", message)
             return _stand_in(question_type, options)
         chosen = [options[LETTERS.index(letter)] for letter in letters]
         return chosen[0] if question_type == "single" and len(chosen) == 1 else chosen
@@ -508,22 +529,19 @@ class _QuestionReader:
             return default
         found = words.get(normal_word(text))
         if found is None:
-            name, known = _WORD_HINTS[key]
-            self.report(
-                row,
-                self.columns[key],
-                "error",
-                f"unknown_{key}",
-                f"不认识的{name}“{text}”：应为 {known}",
-            )
+            hint: dict[str, ArgValue] = {"text": text, "words": _WORD_HINTS[key]}
+            if key == "shuffle":
+                hint["field"] = Term("fmt_shuffle_column")
+            self.report(row, self.columns[key], "error", f"unknown_{key}", **hint)
             return default
         return found
 
 
+# The words each field is written with (the file's own words, so the same in both languages).
 _WORD_HINTS = {
-    "difficulty": ("难度", "容易、较易、中等、较难、困难 之一，或 1–5"),
-    "status": ("状态", "草稿 或 已审核"),
-    "shuffle": ("打乱选项", "是 或 否（空着即打乱）"),
+    "difficulty": "容易、较易、中等、较难、困难",
+    "status": "草稿、已审核",
+    "shuffle": "是、否",
 }
 
 

@@ -10,6 +10,7 @@ from quiz.banks.formats.base import FileReport
 from quiz.banks.formats.dialect import Line, read_report
 from quiz.banks.formats.dialect_writer import bank_lines
 from quiz.banks.model import Bank
+from quiz.texts import Term, args_of
 from quiz.yamlsource import Problem
 
 # What Chinese editors save besides UTF-8; limiting the guess to these keeps a short GBK file
@@ -58,12 +59,12 @@ class TextFormat:
             # UTF-16 text holds NUL bytes, so the check is on the decoded text: a NUL there is
             # a binary file (a .doc or a workbook renamed), not a bank.
             binary = text is not None or b"\x00" in data
-            code, message = (
-                ("not_text", "这不是文本文件（里面有二进制内容），请另存为 .txt")
+            code, args = (
+                ("not_text", args_of({"reason": Term("fmt_binary"), "extension": ".txt"}))
                 if binary
-                else ("unknown_encoding", "文件的编码认不出，请存为 UTF-8 或 GBK 编码的 .txt")
+                else ("unknown_encoding", args_of({"fix": Term("fmt_fix_txt")}))
             )
-            problem = Problem(filename, 1, 1, "error", message, code, f"{filename}:1:1")
+            problem = Problem(filename, 1, 1, "error", code, args, f"{filename}:1:1")
             return FileReport(filename, None, [problem])
         return read_text(text, filename)
 

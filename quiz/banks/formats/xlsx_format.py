@@ -37,6 +37,7 @@ from quiz.banks.formats.tabular import (
 from quiz.banks.formats.tabular_rows import info_rows, question_header, rows_of
 from quiz.banks.model import Bank
 from quiz.banks.validator import check_bank
+from quiz.texts import ArgValue, Term, args_of
 from quiz.yamlsource import Severity
 
 GUIDE_SHEET = "说明"
@@ -89,7 +90,7 @@ class XlsxFormat:
                 Place((1, 1), filename),
                 "error",
                 "missing_sheet",
-                f"工作簿里没有“{QUESTION_SHEET}”工作表",
+                sheet=QUESTION_SHEET,
             )
         if reading.unreadable or questions is None:
             return FileReport(filename, None, reading.sorted(), None, reading.unlisted)
@@ -105,26 +106,28 @@ def _open(reading: Reading, data: bytes) -> tuple[Any, Callable[[], Any]] | None
     """The workbook with its formulas, and a loader of the values Excel saved for them."""
     start = Place((1, 1), reading.filename)
     if data.startswith(_OLD_EXCEL):
-        message = "这是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中“另存为” .xlsx 工作簿"
-        reading.report(start, "error", "old_excel_file", message)
+        reading.report(start, "error", "old_excel_file")
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
-        message = "文件不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中另存为 .xlsx"
-        reading.report(start, "error", "not_a_workbook", message)
+        reading.report(start, "error", "not_a_workbook", reason=Term("fmt_not_zip_xlsx"))
         return None
     if unpacked > MAX_UNPACKED_BYTES:
-        limit = MAX_UNPACKED_BYTES // 2**20
-        message = f"工作簿解压后有 {unpacked // 2**20} MB，超过 {limit} MB 的上限"
-        reading.report(start, "error", "file_too_large", message)
+        reading.report(
+            start,
+            "error",
+            "file_too_large",
+            what=Term("fmt_unpacked_workbook"),
+            size=f"{unpacked // 2**20} MB",
+            limit=f"{MAX_UNPACKED_BYTES // 2**20} MB",
+        )
         return None
     try:
         formulas = load_workbook(io.BytesIO(data), rich_text=False)
     except Exception:  # openpyxl raises many kinds of error for a damaged package
-        message = "文件无法作为 Excel 工作簿读取（可能已损坏）：请在 Excel 或 WPS 中重新保存"
-        reading.report(start, "error", "not_a_workbook", message)
+        reading.report(start, "error", "not_a_workbook", reason=Term("fmt_damaged_xlsx"))
         return None
 
     @functools.cache
@@ -144,8 +147,8 @@ def _table(formulas: Any, values: Callable[[], Any], name: str, filename: str) -
         label = f"{filename}!{name}!{column_letter(column)}{row}"
         return Place(((index + 1) * _ROWS_PER_SHEET + row, column + 1), label)
 
-    def note(row: int, column: int, severity: Severity, code: str, message: str) -> None:
-        notes.append(Note(row, place(row, column), severity, code, message))
+    def note(row: int, column: int, severity: Severity, code: str, /, **args: ArgValue) -> None:
+        notes.append(Note(row, place(row, column), severity, code, args_of(args)))
         if severity == "error":
             spoiled.add(row)
 
@@ -163,15 +166,20 @@ def _table(formulas: Any, values: Callable[[], Any], name: str, filename: str) -
     _hidden(sheet, {row for row, texts in rows if texts}, note)
     for merged in sheet.merged_cells.ranges:
         top = sheet.cell(merged.min_row, merged.min_col).value
-        quoted = f"（内容“{cell_text(top)}”）" if top is not None else ""
-        message = f"合并单元格 {merged.coord}{quoted}：请取消合并，在每个单元格里分别填写"
-        note(merged.min_row, merged.min_col - 1, "error", "merged_cells", message)
+        note(
+            merged.min_row,
+            merged.min_col - 1,
+            "error",
+            "merged_cells",
+            cells=merged.coord,
+            content=Term("fmt_merged_content" if top is not None else "fmt_merged_empty"),
+            text=cell_text(top),
+        )
         spoiled.update(range(merged.min_row, merged.max_row + 1))
     for image in getattr(sheet, "_images", []):
         start = getattr(image.anchor, "_from", None)
         row, column = (start.row + 1, start.col) if start is not None else (1, 0)
-        message = "这里有一张图片：图片不能导入，请把题目和选项写成文字"
-        note(row, column, "error", "image_in_cell", message)
+        note(row, column, "error", "image_in_cell", kind=Term("fmt_picture"))
     return Table(name, rows, place, notes, frozenset(spoiled))
 
 
@@ -180,21 +188,16 @@ def _cell(cell: Any, saved: Callable[[int, int], Any], note: Any) -> str:
     if cell.data_type == "f":
         formula = str(getattr(cell.value, "text", cell.value))
         if "DISPIMG" in formula.upper():  # how WPS stores a picture placed in a cell
-            message = "这里有一张嵌入单元格的图片：图片不能导入，请把内容写成文字"
-            note(cell.row, cell.column - 1, "error", "image_in_cell", message)
+            kind = Term("fmt_picture_in_cell")
+            note(cell.row, cell.column - 1, "error", "image_in_cell", kind=kind)
             return ""
         value = saved(cell.row, cell.column)
         if value is None:
-            message = (
-                f"公式“{formula}”没有保存的计算结果：请在 Excel 或 WPS 中打开并保存，"
-                "或把公式换成文字"
-            )
-            note(cell.row, cell.column - 1, "error", "formula_without_value", message)
+            note(cell.row, cell.column - 1, "error", "formula_without_value", formula=formula)
             return ""
         return cell_text(value)
     if cell.data_type == "e":
-        message = f"单元格是错误值“{cell.value}”：请改成文字"
-        note(cell.row, cell.column - 1, "error", "cell_error_value", message)
+        note(cell.row, cell.column - 1, "error", "cell_error_value", value=str(cell.value))
         return ""
     return cell_text(cell.value)
 
@@ -210,16 +213,15 @@ def _hidden(sheet: Worksheet, filled: set[int], note: Any) -> None:
         else:
             runs.append([number])
     for run in runs:
-        rows = f"第 {run[0]} 行" if len(run) == 1 else f"第 {run[0]}–{run[-1]} 行"
-        note(run[0], 0, "warning", "hidden_row", f"{rows}是隐藏的：仍然读取，请确认")
+        rows = str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}"
+        note(run[0], 0, "warning", "hidden_row", rows=rows)
     for size in sheet.column_dimensions.values():
         if size.hidden and size.min:
             last = max(size.max or size.min, size.min)
             names = column_letter(size.min - 1)
             if last > size.min:
                 names += f"–{column_letter(last - 1)}"
-            message = f"第 {names} 列是隐藏的：仍然读取，请确认"
-            note(1, size.min - 1, "warning", "hidden_column", message)
+            note(1, size.min - 1, "warning", "hidden_column", columns=names)
 
 
 GUIDE = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeGuard
 
@@ -36,12 +37,13 @@ class BankEntry(Protocol):
         """The document path of a key of this entry, e.g. at("answer", 1)."""
         ...
 
-    def error(self, path: Keys, message: str) -> None:
-        """Record an error at a path of the document."""
+    def error(self, path: Keys, code: str, **args: Any) -> None:
+        """Record the error ``code`` (a key of quiz.texts' catalogue) at a path of the document;
+        ``args`` are the plain values its text names, or what ``describe`` gave."""
         ...
 
-    def describe(self, value: Any) -> str:
-        """How a value reads to a person, for messages: 'the text "x"', 'a list', 'true'."""
+    def describe(self, value: Any) -> Mapping[str, Any]:
+        """How a value reads to a person, as the ``found`` and ``raw`` arguments of a message."""
         ...
 
     def resolve(self, path: Keys, value: Any, options: tuple[str, ...]) -> str | None:
@@ -49,7 +51,8 @@ class BankEntry(Protocol):
         ...
 
     def texts(self, path: Keys, value: Any, what: str) -> tuple[str, ...] | None:
-        """One text or a non-empty list of them; None once reported."""
+        """One text or a non-empty list of them (``what`` names them: a term key); None once
+        reported."""
         ...
 
 
@@ -144,15 +147,13 @@ def option_indices(question: Question) -> tuple[int, ...]:
 
 
 def read_option_list(
-    entry: BankEntry, raw: Any, options: tuple[str, ...], name: str, what: str
+    entry: BankEntry, raw: Any, options: tuple[str, ...], not_list: str
 ) -> list[str] | None:
-    """A list answer of distinct options (by text or letter), or None after reporting why not."""
+    """A list answer of distinct options (by text or letter), or None after reporting why not
+    (``not_list`` is the code for an answer that is no list)."""
     path = entry.at("answer")
     if not isinstance(raw, list):
-        entry.error(
-            path,
-            f"{article(name)} {name} answer should be a list of {what}, not {entry.describe(raw)}",
-        )
+        entry.error(path, not_list, **entry.describe(raw))
         return None
     resolved = [entry.resolve((*path, index), item, options) for index, item in enumerate(raw)]
     chosen: list[str] = []
@@ -162,6 +163,6 @@ def read_option_list(
         chosen.append(item)
     for index, item in enumerate(chosen):
         if item in chosen[:index]:
-            entry.error((*path, index), f"the answer names {item!r} twice")
+            entry.error((*path, index), "answer_repeated", answer=item)
             return None
     return chosen

@@ -58,27 +58,23 @@ class Fill(QuestionKind):
         """One text or a list of them, none only punctuation; with options, the first accepted
         answer is an option and no other option matches any accepted answer."""
         path = entry.at("answer")
-        accepted = entry.texts(path, raw, "the answer")
+        accepted = entry.texts(path, raw, "field_answer")
         if accepted is None:
             return None
         normals = {normalize_answer(text) for text in accepted}
         if "" in normals:
-            entry.error(path, "an accepted answer is only spaces or punctuation")
+            entry.error(path, "fill_answer_blank")
             return None
         if options:
             first = normalize_answer(accepted[0])
             matching = [i for i, option in enumerate(options) if normalize_answer(option) == first]
             if not matching:
-                entry.error(
-                    path, f"the first accepted answer {accepted[0]!r} should be one of the options"
-                )
+                entry.error(path, "fill_first_not_option", answer=accepted[0])
                 return None
             for index, option in enumerate(options):
                 if index != matching[0] and normalize_answer(option) in normals:
                     entry.error(
-                        entry.at("options", index),
-                        f"wrong option {option!r} "
-                        "matches an accepted answer and would be judged right",
+                        entry.at("options", index), "fill_option_matches_answer", option=option
                     )
                     return None
         return accepted

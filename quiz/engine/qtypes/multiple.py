@@ -60,14 +60,11 @@ class Multiple(QuestionKind):
 
     def read_answer(self, entry: BankEntry, raw: Any, options: tuple[str, ...]) -> Answer | None:
         """A list of at least two different options, kept in the order of the options."""
-        chosen = read_option_list(entry, raw, options, self.name, "at least two answers")
+        chosen = read_option_list(entry, raw, options, "multiple_answer_not_list")
         if chosen is None:
             return None
         if len(chosen) < 2:
-            entry.error(
-                entry.at("answer"),
-                "a multiple question needs at least two right answers (for one, use type: single)",
-            )
+            entry.error(entry.at("answer"), "multiple_needs_two")
             return None
         return tuple(sorted(chosen, key=options.index))
 

@@ -55,16 +55,12 @@ class Order(QuestionKind):
 
     def read_answer(self, entry: BankEntry, raw: Any, options: tuple[str, ...]) -> Answer | None:
         """A list naming every option once, in the right order."""
-        chosen = read_option_list(entry, raw, options, self.name, "every option")
+        chosen = read_option_list(entry, raw, options, "order_answer_not_list")
         if chosen is None:
             return None
         missing = [option for option in options if option not in chosen]
         if missing:
-            entry.error(
-                entry.at("answer"),
-                f"the order leaves out {', '.join(map(repr, missing))}; "
-                "it must list every option once",
-            )
+            entry.error(entry.at("answer"), "order_leaves_out", missing=" | ".join(missing))
             return None
         return tuple(chosen)
 

@@ -55,11 +55,7 @@ class Single(QuestionKind):
         """One option, by text or letter; a list is refused with a pointer to `multiple`."""
         path = entry.at("answer")
         if isinstance(raw, list):
-            entry.error(
-                path,
-                f"a single question has exactly one answer, not a list of {len(raw)} "
-                "(for several right answers use type: multiple)",
-            )
+            entry.error(path, "single_answer_list", count=len(raw))
             return None
         chosen = entry.resolve(path, raw, options)
         return None if chosen is None else (chosen,)

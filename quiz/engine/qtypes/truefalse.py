@@ -42,10 +42,7 @@ class TrueFalse(QuestionKind):
         """A YAML boolean, nothing else (not the text '对')."""
         if isinstance(raw, bool):
             return raw
-        entry.error(
-            entry.at("answer"),
-            f"a truefalse answer should be true or false, not {entry.describe(raw)}",
-        )
+        entry.error(entry.at("answer"), "truefalse_answer_not_bool", **entry.describe(raw))
         return None
 
     def key_words(self, question: Question) -> str:

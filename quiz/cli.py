@@ -25,10 +25,50 @@ from quiz.storage.backup import BackupError, BackupSummary, restore_backup, writ
 from quiz.storage.bank_import import ImportResult, import_bank_in_steps, preview_import
 from quiz.storage.bank_repo import bank_summaries, load_bank
 from quiz.storage.db import database_url, make_engine, migrate, session_factory
+from quiz.texts import LANGUAGES, Language, language_from_environment
 from quiz.yamlsource import MAX_BYTES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 _LISTED_IDS = 10
+# What validate and import say about the files, besides each problem: (Chinese, English).
+_SAY: dict[str, tuple[str, str]] = {
+    "unlisted": ("{path}: 另有 {count} 个问题未列出", "{path}: {count} more problem(s) not listed"),
+    "summary": (
+        "{files} 个文件，{questions} 道题：{errors} 个错误，{warnings} 个警告",
+        "{files} file(s), {questions} question(s): {errors} error(s), {warnings} warning(s)",
+    ),
+    "summary_bad_files": ("（在 {bad} 个文件中）", " in {bad} file(s)"),
+    "refused_errors": (
+        "未导入 {path}：有 {errors} 个错误，什么都没有导入",
+        "refused {path}: {errors} error(s); nothing imported",
+    ),
+    "refused_twice": (
+        "未导入 {path}：题库 id“{bank}”出现在给出的多个文件里，什么都没有导入",
+        "refused {path}: bank id '{bank}' is in more than one of the files given; nothing imported",
+    ),
+    "refused_database": (
+        "未导入 {path}：数据库拒绝了它（{error}），什么都没有导入",
+        "refused {path}: the database refused it ({error}); nothing imported",
+    ),
+    "dry_run": ("试运行，没有导入任何内容：", "dry run, nothing imported:"),
+    "imported": (
+        "{bank}（{path}）：新增 {added}，修改 {changed}，未变 {unchanged}，停用 {retired}",
+        "{bank} ({path}): {added} added, {changed} changed, {unchanged} unchanged, "
+        "{retired} retired",
+    ),
+    "header_changed": (
+        "  题库本身的信息（标题、说明、版本号等）有改动",
+        "  the bank's own details (title, description, version, ...) changed",
+    ),
+    "changed": ("修改", "changed"),
+    "retired": ("停用", "retired"),
+    "note": ("  注意：{note}", "  note: {note}"),
+}
+
+
+def _say(key: str, language: Language, **args: object) -> str:
+    """One of the commands' own sentences in ``language``."""
+    return _SAY[key][LANGUAGES.index(language)].format(**args)
 
 
 def _open_database(url: str | None) -> sessionmaker[Session]:
@@ -38,14 +78,14 @@ def _open_database(url: str | None) -> sessionmaker[Session]:
     return session_factory(engine)
 
 
-def _print_problems(reports: Sequence[FileReport]) -> tuple[int, int]:
+def _print_problems(reports: Sequence[FileReport], language: Language) -> tuple[int, int]:
     errors = warnings = 0
     for report in reports:
         for problem in report.problems:
-            print(problem)
+            print(problem.line_text(language))
         if report.unlisted:
             # Only the first MAX_PROBLEMS of a file are kept: a million faults help no one.
-            print(f"{report.path}: 另有 {report.unlisted} 个问题未列出")
+            print(_say("unlisted", language, path=report.path, count=report.unlisted))
         errors += len(report.errors)
         warnings += len(report.warnings)
     return errors, warnings
@@ -54,14 +94,22 @@ def _print_problems(reports: Sequence[FileReport]) -> tuple[int, int]:
 def _validate(args: argparse.Namespace) -> int:
     """Print every problem of every file, then a summary; exit 1 if any file has an error."""
     reports = validate_paths(args.paths, args.max_bytes, format_name=args.format)
-    errors, warnings = _print_problems(reports)
+    language = _language(args)
+    errors, warnings = _print_problems(reports, language)
     questions = sum(len(report.bank.questions) for report in reports if report.bank)
     bad_files = sum(1 for report in reports if report.errors)
+    counts = {"files": len(reports), "questions": questions, "errors": errors}
     print(
-        f"{len(reports)} file(s), {questions} question(s): {errors} error(s), "
-        f"{warnings} warning(s)" + (f" in {bad_files} file(s)" if bad_files else "")
+        _say("summary", language, **counts, warnings=warnings)
+        + (_say("summary_bad_files", language, bad=bad_files) if bad_files else "")
     )
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _language(args: argparse.Namespace) -> Language:
+    """``--lang``, else the terminal's locale."""
+    language: Language = args.lang or language_from_environment()
+    return language
 
 
 def _ids(label: str, ids: list[str]) -> str:
@@ -69,22 +117,34 @@ def _ids(label: str, ids: list[str]) -> str:
     return f"  {label}: {shown}"
 
 
-def _describe_import(path: str, result: ImportResult) -> list[str]:
+def _describe_import(path: str, result: ImportResult, language: Language) -> list[str]:
     lines = [
-        f"{result.bank_id} ({path}): {len(result.added)} added, {len(result.changed)} "
-        f"changed, {len(result.unchanged)} unchanged, {len(result.retired)} retired"
+        _say(
+            "imported",
+            language,
+            bank=result.bank_id,
+            path=path,
+            added=len(result.added),
+            changed=len(result.changed),
+            unchanged=len(result.unchanged),
+            retired=len(result.retired),
+        )
     ]
     if result.header_changed and not result.added:
-        lines.append("  the bank's own details (title, description, version, ...) changed")
+        lines.append(_say("header_changed", language))
     for label, ids in (("changed", result.changed), ("retired", result.retired)):
         if ids:
-            lines.append(_ids(label, ids))
-    lines.extend(f"  note: {note}" for note in result.notes)
+            lines.append(_ids(_say(label, language), ids))
+    lines.extend(_say("note", language, note=note.text(language)) for note in result.notes)
     return lines
 
 
 def import_reports(
-    sessions: sessionmaker[Session], reports: Sequence[FileReport], *, dry_run: bool = False
+    sessions: sessionmaker[Session],
+    reports: Sequence[FileReport],
+    *,
+    dry_run: bool = False,
+    language: Language = "zh",
 ) -> int:
     """Import each valid bank in its own transaction; a bank with any error is refused whole.
     A dry run prints what each import would do and writes nothing."""
@@ -92,40 +152,39 @@ def import_reports(
     refused = 0
     for report in reports:
         if report.bank is None:
-            print(f"refused {report.path}: {len(report.errors)} error(s); nothing imported")
+            print(_say("refused_errors", language, path=report.path, errors=len(report.errors)))
             refused += 1
             continue
         if files_of_bank[report.bank.id] > 1:
-            print(
-                f"refused {report.path}: bank id '{report.bank.id}' is in more than one of the "
-                "files given; nothing imported"
-            )
+            print(_say("refused_twice", language, path=report.path, bank=report.bank.id))
             refused += 1
             continue
         if dry_run:
             with sessions() as session:
                 would = preview_import(session, report.bank)
-            print("\n".join(["dry run, nothing imported:", *_describe_import(report.path, would)]))
+            described = _describe_import(report.path, would, language)
+            print("\n".join([_say("dry_run", language), *described]))
             continue
         try:
             # In short steps, so a live contest on the same database is never kept waiting.
             result = import_bank_in_steps(sessions, report.bank)
         except SQLAlchemyError as error:
-            print(
-                f"refused {report.path}: the database refused it ({error.__class__.__name__}); "
-                "nothing imported"
-            )
+            name = error.__class__.__name__
+            print(_say("refused_database", language, path=report.path, error=name))
             refused += 1
             continue
-        print("\n".join(_describe_import(report.path, result)))
+        print("\n".join(_describe_import(report.path, result, language)))
     return EXIT_PROBLEMS if refused else EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
     """Validate the files, print their problems, then import the banks that have no error."""
     reports = validate_paths(args.paths, args.max_bytes, format_name=args.format)
-    _print_problems(reports)
-    return import_reports(_open_database(args.database), reports, dry_run=args.dry_run)
+    language = _language(args)
+    _print_problems(reports, language)
+    return import_reports(
+        _open_database(args.database), reports, dry_run=args.dry_run, language=language
+    )
 
 
 def _banks(args: argparse.Namespace) -> int:
@@ -327,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("paths", nargs="+", metavar="PATH")
     _add_format_option(validate, "read files as this format (default: by their extension)")
+    _add_language_option(validate)
     importer = add(
         "import", _import, "validate banks and load them into the database", max_bytes=True
     )
@@ -337,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="say what would be added, changed and retired, and import nothing",
     )
     _add_format_option(importer, "read files as this format (default: by their extension)")
+    _add_language_option(importer)
     add("banks", _banks, "list the banks in the database with question counts")
     exporter = add("export", _export, "write a stored bank out, as YAML by default")
     exporter.add_argument("bank_id", metavar="BANK_ID")
@@ -394,6 +455,15 @@ def build_parser() -> argparse.ArgumentParser:
     setter.add_argument("--password", help="the new password (else read from stdin)")
     setter.add_argument("--database", metavar="URL", help="database URL")
     return parser
+
+
+def _add_language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the problems and the summary: zh (中文) or en (default: English "
+        "when LC_ALL, LC_MESSAGES or LANG starts with en, else Chinese)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

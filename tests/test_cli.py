@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,14 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An English locale, so the commands speak English unless --lang says otherwise."""
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
 
 
 @pytest.fixture
@@ -43,6 +52,65 @@ def test_validate_reports_each_problem_then_a_summary(capsys: pytest.CaptureFixt
     assert code == 1
     assert out.splitlines()[-1] == "1 file(s), 0 question(s): 2 error(s), 0 warning(s) in 1 file(s)"
     assert out.splitlines()[0].startswith(f"{BAD / 'unknown-key-typo.yaml'}:8:5: error:")
+
+
+TYPO = BAD / "unknown-key-typo.yaml"
+TYPO_EN = [
+    f"{TYPO}:8:5: error: question 'q1' is missing 'answer' [missing_key]",
+    f"{TYPO}:12:5: error: unknown key 'anwser' in question 'q1' (did you mean 'answer'?) "
+    "[unknown_key_suggest]",
+    "1 file(s), 0 question(s): 2 error(s), 0 warning(s) in 1 file(s)",
+]
+TYPO_ZH = [
+    f"{TYPO}:8:5: 错误: 题目“q1”缺少“answer”：请补上这一项 [missing_key]",
+    f"{TYPO}:12:5: 错误: 题目“q1”里有未知的键“anwser”：是不是想写“answer”？ [unknown_key_suggest]",
+    "1 个文件，0 道题：2 个错误，0 个警告（在 1 个文件中）",
+]
+
+
+@pytest.mark.parametrize(
+    ("environment", "flag", "expected"),
+    [
+        ({"LANG": "en_US.UTF-8"}, [], TYPO_EN),
+        ({"LANG": "zh_CN.UTF-8"}, [], TYPO_ZH),
+        ({"LANG": "C.UTF-8"}, [], TYPO_ZH),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, [], TYPO_EN),
+        ({"LANG": "zh_CN.UTF-8"}, ["--lang", "en"], TYPO_EN),
+        ({"LANG": "en_US.UTF-8"}, ["--lang", "zh"], TYPO_ZH),
+    ],
+)
+def test_validate_speaks_the_language_asked_else_the_locales(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    flag: list[str],
+    expected: list[str],
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, out, _ = run(capsys, "validate", *flag, str(TYPO))
+    assert (code, out.splitlines()) == (1, expected)
+
+
+def test_import_speaks_chinese_when_asked(
+    capsys: pytest.CaptureFixture[str], bank_file: Path, isolated_environment: Path
+) -> None:
+    bad = BAD / "answer-not-among-options.yaml"
+    code, out, _ = run(capsys, "import", "--lang", "zh", "--dry-run", str(bank_file), str(bad))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{bad}:12:13: 错误: 答案“1922年”不在选项中：请写选项原文或字母 A–D [answer_not_option]",
+        "试运行，没有导入任何内容：",
+        f"sample（{bank_file}）：新增 2，修改 0，未变 0，停用 0",
+        f"未导入 {bad}：有 1 个错误，什么都没有导入",
+    ]
+
+
+def test_an_unknown_language_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["validate", "--lang", "fr", str(TYPO)])
+    assert caught.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
 
 
 def test_validate_a_whole_folder(capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,6 +196,7 @@ def test_unreachable_database_is_a_message_not_a_traceback(
 def test_console_script_never_prints_a_traceback() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "quiz.cli", "validate", str(BAD)],
+        env={**os.environ, "LANG": "en_US.UTF-8"},
         capture_output=True,
         text=True,
         timeout=120,

@@ -29,6 +29,7 @@ from quiz.app.lobby import (
     teams_of,
 )
 from quiz.storage.bank_import import ImportResult
+from quiz.texts import LANGUAGES, Language
 from quiz.web.http import Answer, api_error, host_only, is_host, json_body, services
 from quiz.web.limits import RateLimiter
 
@@ -178,20 +179,32 @@ def _upload() -> tuple[bytes, str] | None:
     return upload.read(), upload.filename or "upload.yaml"
 
 
+_UNLISTED = ("另有 {count} 个问题未列出", "{count} more problem(s) not listed")
+
+
+def _request_language() -> Language:
+    """The ``lang`` form field or query parameter: ``en`` for English, else Chinese."""
+    return "en" if (request.form.get("lang") or request.args.get("lang")) == "en" else "zh"
+
+
 def _problems(report: UploadReport) -> dict[str, Any]:
-    """The listed problems, and how many more there are (with the sentence the page shows)."""
+    """The listed problems, each with its code, its sentence in the request's language and in
+    both (so the page can switch languages), and how many more there are."""
+    language = _request_language()
     listed = [
         {
             "line": p.line,
             "column": p.column,
             "place": p.where,
             "severity": p.severity,
-            "message": p.message,
+            "code": p.code,
+            "message": p.text(language),
+            "text": {each: p.text(each) for each in LANGUAGES},
         }
-        | ({"code": p.code} if p.code else {})
         for p in report.problems
     ]
-    more = {"unlisted_message": f"另有 {report.unlisted} 个问题未列出"} if report.unlisted else {}
+    unlisted = _UNLISTED[LANGUAGES.index(language)].format(count=report.unlisted)
+    more = {"unlisted_message": unlisted} if report.unlisted else {}
     return {"problems": listed, "unlisted": report.unlisted, **more}
 
 
@@ -234,5 +247,12 @@ def _result_json(result: ImportResult) -> dict[str, Any]:
         "changed": result.changed,
         "unchanged": len(result.unchanged),
         "retired": result.retired,
-        "notes": result.notes,
+        "notes": [
+            {
+                "code": note.code,
+                "message": note.text(_request_language()),
+                "text": {each: note.text(each) for each in LANGUAGES},
+            }
+            for note in result.notes
+        ],
     }

@@ -1,6 +1,6 @@
 // Bank upload: validate (problems as line:column severity message, with the source line and a
 // caret), preview the questions, then import and show what changed.
-import { t, onLangChange, label } from "./i18n.js";
+import { t, onLangChange, label, getLang } from "./i18n.js";
 import { h, fill, errorText, LETTERS, withCsrf } from "./common.js";
 
 const input = document.getElementById("bank-file");
@@ -21,6 +21,7 @@ async function post(path) {
   sourceLines = (await file.text()).split(/\r?\n/);
   const body = new FormData();
   body.append("file", file, file.name);
+  body.append("lang", getLang());
   try {
     const response = await fetch(path, { method: "POST", headers: withCsrf(), body });
     const data = await response.json().catch(() => ({}));
@@ -45,8 +46,10 @@ function problemList(problems) {
     return h(`li.problem.sev-${p.severity}`,
       h("div.problem-head",
         h("code.problem-pos", cell ? p.place : `${p.line}:${p.column}`),
-        h(`span.sev.sev-${p.severity}`, p.severity),
-        h("span.problem-msg", p.message)),
+        h(`span.sev.sev-${p.severity}`, t(`banks.sev_${p.severity}`)),
+        // Each problem comes in both languages, so a switch re-renders without asking again.
+        h("span.problem-msg", inLang(p)),
+        p.code ? h("code.problem-code.muted", p.code) : null),
       line !== undefined
         ? h("pre.excerpt", h("span.excerpt-no", String(p.line).padStart(4, " ") + " │ "), line,
           "\n", " ".repeat(7 + Math.max(0, (p.column || 1) - 1)), h("span.caret", "^"))
@@ -88,6 +91,9 @@ function previewTable(preview) {
 }
 
 const count = (v) => (Array.isArray(v) ? v.length : v ?? 0);
+/** A problem's or a note's sentence in the current language (both come with the answer). */
+const inLang = (item) => (item.text && item.text[getLang()]) || item.message;
+const noteText = (note) => (typeof note === "string" ? note : inLang(note));
 
 /** The dry run: what importing this file would do to the stored bank, with the ids concerned. */
 function wouldBox(would) {
@@ -102,7 +108,7 @@ function wouldBox(would) {
     })),
     ids("banks.would_changed", would.changed),
     ids("banks.would_retired", would.retired),
-    [].concat(would.notes || []).length ? h("ul.notes", would.notes.map((n) => h("li", String(n)))) : null);
+    [].concat(would.notes || []).length ? h("ul.notes", would.notes.map((n) => h("li", noteText(n)))) : null);
 }
 
 function renderValidation(data) {
@@ -143,7 +149,7 @@ importBtn.addEventListener("click", async () => {
         added: count(r.added), changed: count(r.changed), unchanged: count(r.unchanged), retired: count(r.retired),
       })),
       r.bank ? h("p", h("code", r.bank)) : null,
-      [].concat(r.notes || []).length ? h("ul.notes", [].concat(r.notes).map((n) => h("li", String(n)))) : null),
+      [].concat(r.notes || []).length ? h("ul.notes", [].concat(r.notes).map((n) => h("li", noteText(n)))) : null),
     last && last.preview ? previewTable(last.preview) : null);
 });
 

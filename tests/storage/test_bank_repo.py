@@ -106,7 +106,8 @@ def test_unchanged_version_number_gets_a_note(any_sessions: sessionmaker[Session
         result = import_bank(session, parse(bank_text(question(id="a", difficulty=2))))
     assert result.changed == ["a"]
     assert result.retired == ["b", "c"]
-    assert result.notes == [
+    assert [note.code for note in result.notes] == ["version_not_raised"]
+    assert [note.text("en") for note in result.notes] == [
         "the bank changed but its version is still 1 (stored: 1); raise it so others can tell "
         "the versions apart"
     ]

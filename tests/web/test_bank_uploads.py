@@ -3,9 +3,11 @@ refused with a code and Chinese text."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -13,7 +15,14 @@ import requests
 
 from quiz.yamlsource import MAX_BYTES
 from tests.helpers import bank_text, question
-from tests.web.live import LiveServer, Recorder
+from tests.web.browsers import Watch
+from tests.web.live import PASSWORD, LiveServer, Recorder
+
+# Without Playwright the browser fixture skips (or fails in CI), before these are used.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Browser, expect
+
+BAD = Path(__file__).parents[1] / "banks" / "bad"
 
 
 def bank_bytes(size: int, bank_id: str) -> bytes:
@@ -28,8 +37,10 @@ def bank_bytes(size: int, bank_id: str) -> bytes:
     return "\n".join(lines).encode()
 
 
-def upload(host: requests.Session, url: str, kind: str, name: str, data: bytes) -> Any:
-    return host.post(f"{url}/api/banks/{kind}", files={"file": (name, data)}, timeout=600)
+def upload(host: requests.Session, url: str, kind: str, name: str, data: bytes, **form: str) -> Any:
+    return host.post(
+        f"{url}/api/banks/{kind}", files={"file": (name, data)}, data=form, timeout=600
+    )
 
 
 def test_a_big_upload_leaves_the_host_acks_flowing(server: LiveServer) -> None:
@@ -79,14 +90,44 @@ def test_a_text_past_its_limit_is_refused_with_its_place_and_code(server: LiveSe
     host = server.host()
     data = bank_text(question(explanation="解" * 2001)).encode()
     [problem] = upload(host, server.url, "validate", "long.yaml", data).json()["problems"]
+    chinese = "解析有 2,001 个字符，超过 2,000 的上限：请缩短"
+    english = "explanation has 2,001 characters; the limit is 2,000"
     assert problem == {
         "line": 18,
         "column": 16,
         "place": "long.yaml:18:16",
         "severity": "error",
-        "message": "解析有 2,001 个字符，超过 2,000 的上限",
         "code": "text_too_long",
+        "message": chinese,
+        "text": {"zh": chinese, "en": english},
     }
+
+
+def test_problems_come_in_the_language_asked_and_in_both(server: LiveServer) -> None:
+    host = server.host()
+    data = (BAD / "answer-not-among-options.yaml").read_bytes()
+    chinese = "答案“1922年”不在选项中：请写选项原文或字母 A–D"
+    english = (
+        "the answer '1922年' is not among the options (give an option's exact text or a letter A-D)"
+    )
+    for kind in ("validate", "import"):
+        by_form = upload(host, server.url, kind, "bad.yaml", data, lang="en").json()
+        by_query = host.post(
+            f"{server.url}/api/banks/{kind}?lang=en",
+            files={"file": ("bad.yaml", data)},
+            timeout=600,
+        ).json()
+        by_default = upload(host, server.url, kind, "bad.yaml", data).json()
+        for answer, message in ((by_form, english), (by_query, english), (by_default, chinese)):
+            [problem] = answer["problems"]
+            assert problem["code"] == "answer_not_option"
+            assert problem["message"] == message
+            assert problem["text"] == {"zh": chinese, "en": english}
+    questions = [question(id=f"q{n}", colour="红") for n in range(210)]
+    noisy = upload(
+        host, server.url, "validate", "n.yaml", bank_text(*questions).encode(), lang="en"
+    )
+    assert noisy.json()["unlisted_message"] == "10 more problem(s) not listed"
 
 
 def test_a_file_past_the_size_limit_gets_a_coded_chinese_refusal(server: LiveServer) -> None:
@@ -119,3 +160,48 @@ def test_a_word_bank_is_checked_then_imported_by_its_file_name(server: LiveServe
     document.save(out)
     imported = upload(host, server.url, "import", "题库.docx", out.getvalue()).json()
     assert imported["result"]["added"] == ["word-upload-1-001"]
+
+
+def test_the_upload_page_shows_problems_in_the_pages_language_and_follows_a_switch(
+    browser: Browser, server: LiveServer
+) -> None:
+    """In Chromium: a bad bank's problem reads in Chinese, then in English after the switch,
+    without asking the server again; a page opened in English asks for English."""
+    context = browser.new_context(locale="zh-CN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(f"{server.url}/login")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=name]").fill("甲")
+    page.locator("form.login-card button[type=submit]").click()
+    page.wait_for_url(f"{server.url}/host")
+    page.goto(f"{server.url}/admin/banks")
+    bad = (BAD / "answer-not-among-options.yaml").read_bytes()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.locator("#bank-file").set_input_files(
+        {"name": "bad.yaml", "mimeType": "text/yaml", "buffer": bad}
+    )
+    problem = page.locator("#bank-result li.problem")
+    # The first check starts the upload worker process, which takes a few seconds.
+    expect(problem.locator(".problem-msg")).to_have_text(
+        "答案“1922年”不在选项中：请写选项原文或字母 A–D", timeout=30_000
+    )
+    expect(problem.locator(".sev")).to_have_text("错误")
+    expect(problem.locator(".problem-code")).to_have_text("answer_not_option")
+    asked = len(sent)
+    page.locator(".lang-switch").first.click()
+    expect(problem.locator(".problem-msg")).to_have_text(
+        "the answer '1922年' is not among the options (give an option's exact text or a letter A-D)"
+    )
+    expect(problem.locator(".sev")).to_have_text("error")
+    assert len(sent) == asked
+    with page.expect_response(f"{server.url}/api/banks/validate") as response:
+        page.locator("#validate-btn").click()
+    # The page sends its language: the server's own sentence comes back in English.
+    assert response.value.json()["problems"][0]["message"].startswith("the answer '1922年'")
+    expect(problem.locator(".problem-msg")).to_contain_text("is not among the options")
+    assert watch.errors == []
+    assert watch.foreign == []
+    context.close()

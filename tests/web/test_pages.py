@@ -51,7 +51,7 @@ def test_bank_upload_reports_problems_with_positions_then_imports(server: LiveSe
     assert checked["ok"] is False
     assert checked["problems"][0]["line"] == 12
     assert checked["problems"][0]["column"] == 13
-    assert "not among the options" in checked["problems"][0]["message"]
+    assert checked["problems"][0]["code"] == "answer_not_option"
     refused = host.post(
         server.url + "/api/banks/import", files={"file": ("bad.yaml", bad)}, timeout=30
     )
@@ -84,7 +84,8 @@ def test_bank_upload_reports_problems_with_positions_then_imports(server: LiveSe
     ).json()
     assert unclaimed["ok"] is False
     assert [(p["line"], p["column"]) for p in unclaimed["problems"]] == [(1, 1)]
-    assert "no bank format reads '.pdf' files" in unclaimed["problems"][0]["message"]
+    assert unclaimed["problems"][0]["code"] == "unknown_format"
+    assert "“.pdf”" in unclaimed["problems"][0]["message"]
     host.close()
 
 

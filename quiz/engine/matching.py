@@ -30,6 +30,13 @@ _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 # "两" is left out on purpose: it is part of proper names such as 两路精神.
 _NUMERAL_RUN = re.compile("[〇零一二三四五六七八九十百千]+")
 _DIGITS_THEN_NIAN = re.compile(r"^([0-9]+)年$")
+# Spoken Chinese names the day of a date with 号, written Chinese with 日: 3月28号 is 3月28日.
+_DAY_AS_HAO = re.compile("([0-9]+月[0-9]+)号")
+# Before these measure words a bare number is already an ordinal (五世 = 第五世, 十八军 = 第十八军,
+# 三五九旅 = 第三五九旅), so 第 adds nothing. Before others (次, 个, 类) a bare number is a count
+# and 第 changes the meaning, so it stays. A 第 right after a digit stays too: dropping it would
+# join two numbers into one.
+_ORDINAL_DI = re.compile("(?<![0-9])第+([0-9]+)(?=[世届军师旅团])")
 
 
 def _positional_value(run: str) -> int | None:
@@ -83,9 +90,11 @@ def fold_text(text: str) -> str:
 
 
 def normalize_answer(answer: str) -> str:
-    """Normal form of a typed answer: width, case, spacing, punctuation and numerals folded."""
+    """Normal form of a typed answer: width, case, spacing, punctuation and numerals folded,
+    a date's 号 read as 日, and 第 dropped where the bare number is already an ordinal."""
     arabic = _NUMERAL_RUN.sub(lambda match: _arabic(match.group()), fold_text(answer))
-    return _DIGITS_THEN_NIAN.sub(r"\1", arabic)
+    dated = _DAY_AS_HAO.sub(r"\1日", arabic)
+    return _DIGITS_THEN_NIAN.sub(r"\1", _ORDINAL_DI.sub(r"\1", dated))
 
 
 def fill_matches(given: str, accepted: Iterable[str]) -> bool:

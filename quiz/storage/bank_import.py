@@ -9,6 +9,8 @@ transactions of :data:`STEP` questions each, with every new row and version kept
 transaction makes them current all at once. Questions are read only through their current
 version of an active row, so nobody sees a half-imported bank. A step that fails leaves only
 unseen rows, which the next import of the bank passes over (it numbers versions past them).
+The search index (``search_repo``) follows the questions made current, in steps of
+:data:`INDEX_STEP`; a step that fails there is mended by the next import of the bank.
 """
 
 from __future__ import annotations
@@ -25,13 +27,30 @@ from sqlalchemy.orm import Session, sessionmaker
 from quiz.banks.model import Bank, bank_header_to_dict, content_hash, question_to_dict
 from quiz.engine.questions import Question
 from quiz.storage.models import BankRow, QuestionRow, QuestionVersion
+from quiz.storage.search_repo import index_questions, stale_questions
+from quiz.texts import Args, Language, args_of, render
 
 STEP = 1000
+# Indexing a question's text for search (an FTS5 trigram table on SQLite) costs several times
+# writing its rows, so the index is written in smaller steps, each as short as a STEP of rows.
+INDEX_STEP = 500
 # Between steps the importer stands back this long, so that a writer waiting on SQLite's lock
 # (whose busy handler polls every 50 to 100 ms once it has waited a while) gets its turn.
 STEP_GAP_S = 0.05
 _T = TypeVar("_T")
 Write = Callable[[Callable[[Session], _T]], _T]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A remark on an import that refuses nothing, by code (its texts: quiz/texts/core.py)."""
+
+    code: str
+    args: Args = ()
+
+    def text(self, language: Language = "zh") -> str:
+        """The remark in ``language``."""
+        return render(self.code, self.args, language)
 
 
 @dataclass(slots=True)
@@ -44,7 +63,7 @@ class ImportResult:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     header_changed: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def touched(self) -> bool:
@@ -111,9 +130,29 @@ def _import(write: Write[Any], bank: Bank) -> ImportResult:
     if plan.bank_row is None:
         plan.bank_row = write(lambda session: _add_bank(session, bank, plan))
     _write_unseen(write, bank, plan)
-    if result.touched or plan.current:
-        write(lambda session: _make_current(session, bank, plan, result.header_changed))
+    bank_row = plan.bank_row
+
+    def show(session: Session) -> list[int]:
+        if result.touched or plan.current:
+            _make_current(session, bank, plan, result.header_changed)
+        return stale_questions(session, bank_row)
+
+    _reindex(write, write(show))
     return result
+
+
+def _reindex(write: Write[Any], stale: list[int]) -> None:
+    """Bring the search index to the bank's current questions, INDEX_STEP questions a step (in
+    steps, the index trails the questions for the seconds this takes). The questions to index
+    are read from the index itself, so an import that failed while indexing is mended by the
+    next one."""
+    for start in range(0, len(stale), INDEX_STEP):
+        chunk = stale[start : start + INDEX_STEP]
+
+        def reindex(session: Session, chunk: list[int] = chunk) -> None:
+            index_questions(session, chunk)
+
+        write(reindex)
 
 
 def _plan(session: Session, bank: Bank) -> tuple[_Plan, ImportResult]:
@@ -153,8 +192,10 @@ def _plan(session: Session, bank: Bank) -> tuple[_Plan, ImportResult]:
             result.retired.append(qid)
     if result.touched and previous_version is not None and bank.version <= previous_version:
         result.notes.append(
-            f"the bank changed but its version is still {bank.version} (stored: "
-            f"{previous_version}); raise it so others can tell the versions apart"
+            Note(
+                "version_not_raised",
+                args_of({"version": bank.version, "stored": previous_version}),
+            )
         )
     return plan, result
 

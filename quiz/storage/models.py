@@ -98,8 +98,75 @@ class QuestionVersion(Base):
     content: Mapped[dict[str, Any]]
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    # Who saved it in the editor (the name a host gave); None for a version a bank file brought.
+    edited_by: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[QuestionRow] = relationship(back_populates="versions")
+
+
+class QuestionReviewRow(Base):
+    """One verdict on a question version: ``approve`` or ``reject``, by whom, when, and why.
+
+    Versions stay immutable: approving writes a new version (the same content with status
+    ``reviewed``), named by ``result_version_id``.
+    """
+
+    __tablename__ = "question_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    reviewer: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    result_version_id: Mapped[int | None] = mapped_column(ForeignKey("question_versions.id"))
+
+
+class QuestionSearchRow(Base):
+    """The search index's entry for an active question: the searchable text of its current
+    version, lower-cased (``quiz.storage.search_repo`` writes it). SQLite also indexes ``body``
+    in the FTS5 table ``question_search_fts`` (trigram tokenizer, kept in step by triggers);
+    PostgreSQL in a ``pg_trgm`` GIN index. Both are built by migration 0008, outside the models.
+    """
+
+    __tablename__ = "question_search"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id"), primary_key=True, autoincrement=False
+    )
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class QuestionTagRow(Base):
+    """A tag of an indexed question's current version, for the browser's tag filter."""
+
+    __tablename__ = "question_tags"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id"), primary_key=True, autoincrement=False
+    )
+    tag: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+
+
+# Schema objects migrations build that no model can describe: the FTS5 table and its shadow
+# tables (SQLite), the trigram index (PostgreSQL). Schema comparisons pass over them.
+UNMAPPED_SCHEMA = frozenset(
+    {
+        "question_search_fts",
+        "question_search_fts_config",
+        "question_search_fts_data",
+        "question_search_fts_docsize",
+        "question_search_fts_idx",
+        "ix_question_search_body_trgm",
+    }
+)
+
+
+def mapped_schema_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's ``include_name`` hook: every schema object except :data:`UNMAPPED_SCHEMA`."""
+    return name not in UNMAPPED_SCHEMA
 
 
 class ContestRow(Base):
@@ -302,3 +369,31 @@ class PkQueueRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     sid: Mapped[str] = mapped_column(String(64))
     since_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class QuestionReportRow(Base):
+    """A player's report that a question is wrong (纠错), open until an organiser resolves it.
+
+    ``question_version_id`` is the version the player was asked, which may be older than the
+    question's current one by the time an organiser reads the report. The reporter is a seat of
+    a live contest (``player_id``, with ``contest_code``) or a self-test user (``user_id``, with
+    ``sitting_id``); ``reporter_name`` keeps the name shown then.
+    """
+
+    __tablename__ = "question_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    contest_code: Mapped[str | None] = mapped_column(String(16))
+    sitting_id: Mapped[int | None] = mapped_column(ForeignKey("sittings.id"))
+    player_id: Mapped[int | None] = mapped_column(ForeignKey("players.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reporter_name: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    resolved_at: Mapped[dt.datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolution: Mapped[str | None] = mapped_column(Text)

@@ -20,7 +20,13 @@ from quiz.storage.db import (
     migrate,
     session_factory,
 )
-from quiz.storage.models import Base, CommandRow, ContestRow, TeamRow
+from quiz.storage.models import (
+    Base,
+    CommandRow,
+    ContestRow,
+    TeamRow,
+    mapped_schema_name,
+)
 
 
 def test_default_database_is_a_sqlite_file_in_the_data_dir(isolated_environment: Path) -> None:
@@ -47,7 +53,8 @@ def test_migrations_build_exactly_the_models(any_database_url: str) -> None:
     migrate(engine)
     migrate(engine)  # a second run is a no-op
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": mapped_schema_name})
+        differences = compare_metadata(context, Base.metadata)
         tables = set(inspect(connection).get_table_names())
     engine.dispose()
     assert differences == []

@@ -30,7 +30,7 @@ from werkzeug.wrappers.response import Response as BaseResponse
 from quiz.app.banks import bank_list
 from quiz.app.contest_setup import template_summaries
 from quiz.app.errors import Refused
-from quiz.app.host_auth import check_host_password
+from quiz.app.host_auth import check_host_password, clean_name
 from quiz.app.lobby import ContestInfo, contest_info, contest_list, teams_of
 from quiz.app.results import Results, contest_results
 from quiz.app.sign_in_limits import RateLimited, SignInGuard
@@ -97,7 +97,7 @@ def index() -> str:
 
 
 @pages.route("/login", methods=["GET", "POST"])
-def login() -> str | BaseResponse | tuple[str, int, dict[str, str]]:
+def login() -> str | BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     error = None
     if request.method == "POST":
         guard = _sign_ins()
@@ -111,12 +111,17 @@ def login() -> str | BaseResponse | tuple[str, int, dict[str, str]]:
             services().sessions, request.form.get("password", ""), services().offload
         )
         guard.after_password(key, right)
+        try:
+            # 姓名 is optional here; the editor and the review queue ask for it when missing.
+            name = clean_name(request.form.get("name", ""))
+        except Refused as refusal:
+            return render_template("login.html", error=refusal.message), 400
         if right:
             # A fresh session for the host, keeping the self-test player of this browser.
             player = session.get("user_id")
             services().host_sessions.close(session.get("host"))
             session.clear()
-            session["host"] = services().host_sessions.open()
+            session["host"] = services().host_sessions.open(name)
             if player is not None:
                 session["user_id"] = player
                 session.permanent = True

@@ -13,6 +13,7 @@ from quiz.app import reports
 from quiz.app.accounts import AccountError
 from quiz.app.errors import Refused
 from quiz.app.practice import AlreadyDone, TimeUp
+from quiz.app.question_reports import QuestionReports
 from quiz.app.sign_in_limits import RateLimited, SignInGuard
 from quiz.selftest.sittings import MAX_COUNT, MAX_MINUTES, STARTABLE, SittingError
 from quiz.storage.selftest_repo import fold_login
@@ -189,6 +190,18 @@ def answer(user_id: int, sitting_id: int) -> Answer:
     return jsonify(services().practice.answer(user_id, sitting_id, position, response)), 200
 
 
+@practice_api.post("/api/practice/sittings/<int:sitting_id>/reports")
+@user_required
+def report(user_id: int, sitting_id: int) -> Answer:
+    fields = body(("position", "reason", "note"))
+    reports: QuestionReports = current_app.extensions["leitai.reports"]
+    return jsonify(
+        reports.report_in_sitting(
+            user_id, sitting_id, fields.get("position"), fields.get("reason"), fields.get("note")
+        )
+    ), 200
+
+
 @practice_api.post("/api/practice/sittings/<int:sitting_id>/finish")
 @user_required
 def finish(user_id: int, sitting_id: int) -> Answer:
@@ -200,6 +213,22 @@ def finish(user_id: int, sitting_id: int) -> Answer:
 @user_required
 def wrongbook(user_id: int) -> Answer:
     return jsonify(reports.wrongbook(services().practice, user_id)), 200
+
+
+@practice_api.post("/api/practice/wrongbook/reports")
+@user_required
+def report_card(user_id: int) -> Answer:
+    fields = body(("bank", "question", "reason", "note"))
+    reports: QuestionReports = current_app.extensions["leitai.reports"]
+    return jsonify(
+        reports.report_in_wrongbook(
+            user_id,
+            fields.get("bank"),
+            fields.get("question"),
+            fields.get("reason"),
+            fields.get("note"),
+        )
+    ), 200
 
 
 @practice_api.get("/api/practice/daily")

@@ -22,12 +22,14 @@ from quiz.app.errors import Refused
 from quiz.app.host_auth import HostSessions
 from quiz.app.lobby import contest_info, seat_of
 from quiz.app.pk import PkService
+from quiz.app.question_reports import QuestionReports
 from quiz.engine.clocksync import estimate_clock
 from quiz.engine.commands import Buzz, PassQuestion, SyncClock
 from quiz.engine.errors import CommandRefused, ContestError
 from quiz.engine.events import BuzzIgnored, Event
 from quiz.engine.views import events_for, view
 from quiz.storage.contest_repo import player_id_of
+from quiz.storage.report_repo import seat_row_id
 from quiz.web.clocks import DeviceClocks
 from quiz.web.limits import RateLimiter
 from quiz.web.protocol import (
@@ -113,6 +115,7 @@ class Hub:
         self.host_events = RateLimiter(100, burst=100)
         self.synced: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
         self.practice: PracticeRoom | None = None
+        self.reports: QuestionReports | None = None
         self._lock = threading.Lock()
 
     def rooms_of(self, live: LiveContest) -> list[str]:
@@ -236,6 +239,22 @@ class Hub:
         return self.run(
             sid,
             lambda at: Buzz(at=at, team=team, player=player, shown_ms=shown, pressed_ms=pressed),
+        )
+
+    def report(self, sid: str, payload: Any) -> dict[str, Any]:
+        """A seated player's 纠错 of a revealed question of their contest; nobody else is told."""
+        client = self.team_client(sid)
+        fields = checked_payload(payload, ("question", "reason", "note"))
+        seat = seat_row_id(client.player or "")
+        if seat is None or self.reports is None:
+            raise ProtocolError("not_permitted", "only a seated player may report a question")
+        return self.reports.report_in_contest(
+            client.code,
+            seat,
+            client.name or "",
+            fields.get("question"),
+            fields.get("reason"),
+            fields.get("note"),
         )
 
     def limit(self, sid: str) -> None:
@@ -430,6 +449,11 @@ def register(socketio: SocketIO, hub: Hub) -> None:
         client = hub.team_client(sid)
         return hub.run(sid, team_tier(payload, client.team or ""))
 
+    def on_report_question(payload: Any = None) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        limited(sid)
+        return hub.report(sid, payload)
+
     def on_error(error: Exception) -> dict[str, Any]:
         log.error("unhandled socket error: %r", error)
         return {"ok": False, "code": "internal", "message": "server fault; nothing changed"}
@@ -443,6 +467,7 @@ def register(socketio: SocketIO, hub: Hub) -> None:
         ("answer", on_answer),
         ("pass", on_pass),
         ("choose_tier", on_choose_tier),
+        ("report_question", on_report_question),
     ):
         socketio.on_event(name, guarded(handler))
     socketio.on_error_default(on_error)

@@ -11,6 +11,7 @@ import {
 import { renderStandings, renderPodium, tiedRanks } from "./standings.js";
 import { answerPad } from "./pads.js";
 import { showReopened } from "./watchlib.js";
+import { reportButton } from "./report_sheet.js";
 
 const storage = {
   get(key) { try { return localStorage.getItem(key); } catch { return null; } },
@@ -390,8 +391,15 @@ function buildQuestion(m, q, judged) {
       nodes.push(h("div.pq-answer", h("strong", t("play.answer_was")), lq.answerText));
       if (lq.explanation) nodes.push(h("div.pq-expl", lq.explanation));
     }
+    if (q.revealed) nodes.push(reportButton((body) => sendReport(q.id, body)));
   }
   return nodes;
+}
+
+/** A 纠错 of a revealed question: only the organisers' review queue hears of it. */
+async function sendReport(question, { reason, note }) {
+  const ack = await conn.send("report_question", { question, reason, note });
+  return ack.ok ? ack : { ok: false, text: errorText(ack) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { SittingRunner } from "./sitting.js";
 import { questionCard, keyBlock, withKey, responseText } from "./answer.js";
 import { renderHistory } from "./history.js";
 import { PkPanel } from "./pk.js";
+import { reportButton } from "./report_sheet.js";
 
 const TABS = ["practice", "exam", "wrongbook", "daily", "pk", "history"];
 const TAB_OF_MODE = { practice: "practice", exam: "exam", review: "wrongbook", daily: "daily" };
@@ -458,7 +459,13 @@ function wrongbookCard(card) {
     h("summary", t("wrongbook.show_key")),
     card.last_response !== undefined && card.last_response !== null
       ? h("div.review-yours.neg", t("wrongbook.last"), responseText(q, card.last_response)) : null,
-    keyBlock(withKey(q, q))));
+    keyBlock(withKey(q, q)),
+    reportButton(async ({ reason, note }) => {
+      const answer = await api("/api/practice/wrongbook/reports", {
+        method: "POST", body: { bank: q.bank, question: q.id, reason, note },
+      });
+      return answer.ok ? answer.data : { ok: false, text: problemText(answer) };
+    })));
 }
 
 // ---------------------------------------------------------------------------------------------

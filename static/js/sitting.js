@@ -7,6 +7,7 @@ import { h, fill, ServerClock, everyTick, toast, sound } from "./common.js";
 import { api, errorCode, problemText } from "./practice_api.js";
 import { questionCard, keyBlock, withKey, responseText } from "./answer.js";
 import { answerPad } from "./pads.js";
+import { reportButton } from "./report_sheet.js";
 
 /** The finished sitting's score as shown: exam 0–100, daily 10 a question, else right/asked. */
 function scoreText(sitting) {
@@ -161,7 +162,8 @@ export class SittingRunner {
         key.correct ? t("practice.right") : t("practice.wrong")),
       question.type === "fill" && !key.correct
         ? h("div.feedback-yours", t("practice.your_answer"), responseText(question, response)) : null,
-      keyBlock(keyed)),
+      keyBlock(keyed),
+      reportButton((body) => this.report(question.position, body))),
       h("div.runner-actions",
         h("button.btn.btn-primary.btn-lg.btn-block", {
           type: "button", "data-testid": "next-question",
@@ -202,7 +204,16 @@ export class SittingRunner {
     questionCard(q, { position: entry.position, total: this.sitting.count, testid: "review-question" }),
     h("div.review-yours", { class: entry.correct ? "pos" : "neg" },
       h("span", entry.correct ? "✓ " : "✗ "), t("practice.your_answer"), responseText(q, entry.response)),
-    keyBlock(keyed));
+    keyBlock(keyed),
+    reportButton((body) => this.report(entry.position, body)));
+  }
+
+  /** A 纠错 of an answered question whose key was shown (docs/practice.md). */
+  async report(position, { reason, note }) {
+    const answer = await api(`/api/practice/sittings/${this.sitting.id}/reports`, {
+      method: "POST", body: { position, reason, note },
+    });
+    return answer.ok ? answer.data : { ok: false, text: problemText(answer) };
   }
 
   async again() {

@@ -20,15 +20,19 @@ from quiz.app import Services, build_services
 from quiz.app.blocking import offload_for
 from quiz.app.host_auth import SESSION_HOURS, session_secret
 from quiz.app.pk import PkSettings
+from quiz.app.question_reports import QuestionReports
 from quiz.app.sign_in_limits import DEFAULT_PER_MINUTE, SignInGuard
 from quiz.resources import resource_dir
 from quiz.selftest.daily import DAILY_FLOOR_MS
 from quiz.storage.db import make_engine, migrate, session_factory
 from quiz.web.api import api
+from quiz.web.bank_browser import bank_browser
 from quiz.web.guards import Guard
 from quiz.web.ops import ops
 from quiz.web.pages import pages, register_errors
 from quiz.web.practice_api import practice_api
+from quiz.web.question_reports import question_reports
+from quiz.web.review_pages import review_pages
 from quiz.web.security import origin_check, protect
 from quiz.web.sockets import Hub, now_ms, pk_loop, register, register_pk
 from quiz.yamlsource import MAX_BYTES
@@ -120,11 +124,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hub = Hub(socketio, services.contests, services.host_sessions)
     services.contests.publish = hub.publish
     hub.practice = services.pk
+    hub.reports = QuestionReports(sessions, services.contests, now_ms)
     register(socketio, hub)
     register_pk(socketio, services.pk, hub.limit)
     Guard(socketio).install()
     app.extensions["leitai"] = services
     app.extensions["leitai.hub"] = hub
+    app.extensions["leitai.reports"] = hub.reports
     app.extensions["leitai.sign_ins"] = SignInGuard(
         sessions, now_ms, app.config["PRACTICE_SIGNUPS_PER_MINUTE"]
     )
@@ -132,6 +138,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(practice_api)
     app.register_blueprint(ops)
+    app.register_blueprint(bank_browser)
+    app.register_blueprint(review_pages)
+    app.register_blueprint(question_reports)
     # After SocketIO wrapped the app, so its connections see the real client address too.
     _behind_proxies(app)
     register_errors(app)

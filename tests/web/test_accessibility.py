@@ -138,14 +138,16 @@ def anyone_pages(code: str, key: str) -> tuple[str, ...]:
 
 
 def host_pages(code: str) -> tuple[str, ...]:
-    """The host's pages: the contest list, the console, team codes, local buzzers, banks and
-    results."""
+    """The host's pages: the contest list, the console, team codes, local buzzers, banks, the
+    bank browser and one question, and results."""
     return (
         "/host",
         f"/host/{code}",
         f"/host/{code}/team-codes",
         f"/local/{code}",
         "/admin/banks",
+        "/admin/questions?q=西藏",
+        "/admin/banks/fire-rescue/questions/fr-001",
         f"/contests/{code}/results",
         f"/contests/{code}/print",
     )
@@ -215,6 +217,28 @@ def test_every_page_passes_axe(browser: Browser, server: LiveServer, lang: str) 
         page.locator(shown).first.wait_for()
         page.wait_for_load_state("networkidle")
         audit(page, f"/admin/banks ({name})")
+    # The question editor and the review queue: asking for a name, then with one, a problem
+    # shown beside a field.
+    for path in ("/admin/review", "/admin/banks/fire-rescue/questions/fr-001/edit"):
+        check(page, path, f"{path} (no name yet)")
+    token = csrf_token(host.request.get(server.url + "/login").text())
+    named = host.request.post(
+        server.url + "/api/staff/name", data={"name": "无障碍"}, headers={"X-CSRFToken": token}
+    )
+    assert named.ok, named.status
+    check(page, "/admin/banks/fire-rescue/questions/new")
+    check(page, "/admin/banks/fire-rescue/questions/fr-001/edit")
+    page.locator("#f-source").fill("")
+    page.locator('[data-field="source"] .problem').wait_for()
+    audit(page, "the question editor (a problem shown)")
+    page.locator("#f-source").fill("新华社")
+    page.locator("#f-text").fill(f"无障碍检查的修改（{lang}）：哪支队伍接受了授旗？")
+    page.locator("#save-btn:enabled").click()
+    page.locator("#saved").wait_for()
+    audit(page, "the question editor (saved)")
+    check(page, "/admin/review", "/admin/review (an edit waiting)")
+    page.locator(".review-item").first.wait_for()
+    audit(page, "/admin/review (an edit waiting)")
     host.close()
 
     # The self-test page: signed out (login and register forms), then each tab of a player.
@@ -247,6 +271,10 @@ def test_every_page_passes_axe(browser: Browser, server: LiveServer, lang: str) 
     answer(panel, bundled_questions()[f"{PRACTICE_BANK}/{question_id}"], right=False)
     panel.get_by_test_id("feedback").wait_for()
     audit(page, "/practice (feedback)")
+    # The 纠错 sheet a player opens under the feedback (the phone's is the same).
+    panel.get_by_test_id("report-open").click()
+    page.locator("#report-sheet").wait_for()
+    audit(page, "/practice (纠错 sheet)")
     player.close()
 
     assert found == [], "axe found:\n" + "\n".join(found)

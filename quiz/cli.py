@@ -264,7 +264,7 @@ def _serve(args: argparse.Namespace) -> int:
         try:
             import_reports(sessions, validate_paths([str(bundled_banks_dir())]))
         except UsageError as error:
-            print(f"warning: no bundled banks imported: {error}")
+            print(f"warning: no bundled banks imported: {error.text(language_from_environment())}")
     password = ensure_host_password(sessions)
     if password is not None:
         print(f"host password (shown once; change it with 'quiz admin set-password'): {password}")
@@ -322,8 +322,8 @@ def _backup(args: argparse.Namespace) -> int:
     migrate(engine)
     try:
         summary = write_backup(engine, Path(args.file))
-    except (BackupError, OSError) as error:
-        raise UsageError(str(error)) from error
+    except OSError as error:
+        raise UsageError("file_unwritable", path=args.file, reason=error.strerror or "") from error
     print(_describe_backup("wrote", args.file, summary))
     return EXIT_OK
 
@@ -332,10 +332,7 @@ def _restore(args: argparse.Namespace) -> int:
     """Load a backup into an empty database (created and migrated when it does not exist)."""
     engine = make_engine(args.database or database_url())
     migrate(engine)
-    try:
-        summary = restore_backup(engine, Path(args.file))
-    except BackupError as error:
-        raise UsageError(str(error)) from error
+    summary = restore_backup(engine, Path(args.file))
     print(_describe_backup("restored", args.file, summary))
     return EXIT_OK
 
@@ -472,6 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except UsageError as error:
+        language = getattr(args, "lang", None) or language_from_environment()
+        print(f"quiz {args.command}: {error.text(language)}", file=sys.stderr)
+        return EXIT_USAGE
+    except BackupError as error:
+        # Its text is Chinese only, after its code (quiz/storage/backup.py).
         print(f"quiz {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except SQLAlchemyError as error:

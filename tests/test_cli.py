@@ -221,7 +221,7 @@ def test_a_file_no_format_claims_is_a_usage_error(
         assert run(capsys, command, str(notes)) == (
             2,
             "",
-            f"quiz {command}: {notes}: no bank format reads '.md' files; {KNOWN}\n",
+            f"quiz {command}: {notes}: No bank format reads “.md” files; {KNOWN}\n",
         )
     assert run(capsys, "validate", "--format", "yaml", str(notes)) == (
         0,
@@ -237,9 +237,30 @@ def test_an_unknown_format_name_is_a_usage_error(
         assert run(capsys, *args, "--format", "excel") == (
             2,
             "",
-            f"quiz {args[0]}: no bank format is called 'excel'; {KNOWN}\n",
+            f"quiz {args[0]}: No bank format is called “excel”; {KNOWN}\n",
         )
     assert not isolated_environment.exists()
+
+
+def test_a_usage_error_speaks_the_language_asked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.yaml"
+    assert run(capsys, "validate", "--lang", "zh", str(missing)) == (
+        2,
+        "",
+        f"quiz validate: {missing}：没有这个文件或文件夹\n",
+    )
+    assert run(capsys, "validate", "--lang", "zh", "--format", "excel", str(missing)) == (
+        2,
+        "",
+        "quiz validate: 没有名为“excel”的题库格式：已知的格式有 " + KNOWN.split(" are ")[1] + "\n",
+    )
+    assert run(capsys, "validate", str(missing)) == (
+        2,
+        "",
+        f"quiz validate: {missing}: no such file or folder\n",
+    )
 
 
 def test_format_chooses_how_import_reads_and_export_writes(
@@ -261,7 +282,7 @@ def test_format_chooses_how_import_reads_and_export_writes(
     assert run(capsys, "export", "sample", "-o", str(refused)) == (
         2,
         "",
-        f"quiz export: {refused}: no bank format reads '.md' files; {KNOWN}\n",
+        f"quiz export: {refused}: No bank format reads “.md” files; {KNOWN}\n",
     )
     assert not refused.exists()
     assert run(capsys, "export", "sample", "-o", str(refused), "--format", "yaml")[0] == 0

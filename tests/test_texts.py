@@ -85,8 +85,17 @@ def _literal_at(call: ast.Call, index: int, keyword: str) -> str | None:
 
 
 # Where a call puts its code: Problem(file, line, column, severity, code, ...), a validator's
-# error/warning(path, code, ...), the YAML reader's fatal(event, code) and _fatal(f, l, c, code).
-CODE_PLACES = {"Problem": 4, "error": 1, "warning": 1, "fatal": 1, "_fatal": 3}
+# error/warning(path, code, ...), the YAML reader's fatal(event, code) and _fatal(f, l, c, code),
+# and the usage errors of the CLI, UsageError(code, ...) and UnknownFormat(code, ...).
+CODE_PLACES = {
+    "Problem": 4,
+    "error": 1,
+    "warning": 1,
+    "fatal": 1,
+    "_fatal": 3,
+    "UsageError": 0,
+    "UnknownFormat": 0,
+}
 CODE_FOLDERS = ("banks", "engine/qtypes", "contests", "yamlsource.py", "texts")
 
 
@@ -101,7 +110,7 @@ def literal_codes() -> list[tuple[str, str]]:
             if name not in CODE_PLACES:
                 continue
             # error()/warning() are also loggers' and Flask's; only the validators pass codes.
-            if name != "Problem" and not relative.startswith(CODE_FOLDERS):
+            if name in ("error", "warning", "fatal") and not relative.startswith(CODE_FOLDERS):
                 continue
             code = _literal_at(call, CODE_PLACES[name], "code")
             if code is not None:

@@ -64,10 +64,10 @@ def find_bank_files(paths: Iterable[str], format_name: str | None = None) -> lis
             format_for(path, format_name)
             found.append(path)
         else:
-            raise UsageError(f"{path}: no such file or folder")
+            raise UsageError("no_such_path", path=path)
     if not found:
         patterns = ", ".join(f"*{extension}" for extension in extensions)
-        raise UsageError(f"no bank files ({patterns}) in " + ", ".join(paths))
+        raise UsageError("no_bank_files", patterns=patterns, paths=", ".join(paths))
     return found
 
 

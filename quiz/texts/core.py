@@ -389,6 +389,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "模板中“{key}”应是文本的列表",
         "{key}: expected a list of strings",
     ),
+    "no_such_path": (
+        "{path}：没有这个文件或文件夹",
+        "{path}: no such file or folder",
+    ),
+    "file_unwritable": (
+        "无法写入 {path}（系统报告：{reason}）",
+        "cannot write {path}: {reason}",
+    ),
+    "no_bank_files": (
+        "{paths} 中没有题库文件（{patterns}）",
+        "no bank files ({patterns}) in {paths}",
+    ),
 }
 
 # Words used inside messages: key: (Chinese, English).

@@ -11,6 +11,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{reason}：已知的格式有 {known}",
         "{reason}; the known formats are {known}",
     ),
+    "cannot_carry": (
+        "{format} 只能表示{carried}，这些题无法写入：{questions}（共 {count} 道）；"
+        "请导出为 .gift、.xml 或 .yaml，或先去掉这些题",
+        "{format} can carry only {carried}; these questions cannot be written: {questions} "
+        "({count} in all); export as .gift, .xml or .yaml, or remove these questions first",
+    ),
     "file_too_large": (
         "{what}有 {size}，超过 {limit} 的上限",
         "{what} is {size}; the limit is {limit}",
@@ -255,6 +261,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # Words used inside messages: key: (Chinese, English).
 TERMS: dict[str, tuple[str, str]] = {
+    # cannot_carry
+    "fmt_only_single": ("单选题", "single-choice questions"),
     # unknown_format; terms may name the message's arguments
     "fmt_format_not_named": ("没有名为“{value}”的题库格式", "No bank format is called “{value}”"),
     "fmt_format_no_extension": (

@@ -101,8 +101,16 @@ def test_writing_a_type_aiken_cannot_say_is_refused_naming_the_questions() -> No
     truefalse = Question(
         "tf-1", "truefalse", "对吗？", True, "是。", "书", 1, ("标签",), "draft", shuffle=True
     )
-    with pytest.raises(CannotCarry, match=r"Aiken 只能表示单选题，不能表示.*判断题.*：tf-1"):
+    with pytest.raises(CannotCarry) as refused:
         AikenFormat().write(dataclasses.replace(bank, questions=(*bank.questions, truefalse)))
+    assert refused.value.text("zh") == (
+        "Aiken 只能表示单选题，这些题无法写入：tf-1（共 1 道）；"
+        "请导出为 .gift、.xml 或 .yaml，或先去掉这些题"
+    )
+    assert refused.value.text("en") == (
+        "Aiken can carry only single-choice questions; these questions cannot be written: tf-1 "
+        "(1 in all); export as .gift, .xml or .yaml, or remove these questions first"
+    )
 
 
 # One-line texts that cannot be taken for an option ("A. …") or the answer line.
@@ -171,8 +179,14 @@ def test_export_by_extension_then_import_changes_nothing(
 
 
 def test_export_to_aiken_of_a_bank_with_other_types_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_environment: Path
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    isolated_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     source = tmp_path / "sample.yaml"
     source.write_text(
         bank_text(question(id="a"), question(id="b", type="truefalse", options=None, answer=True)),
@@ -181,8 +195,8 @@ def test_export_to_aiken_of_a_bank_with_other_types_is_a_usage_error(
     assert run(capsys, "import", str(source))[0] == 0
     code, _, err = run(capsys, "export", "sample", "-o", str(tmp_path / "out.aiken"))
     assert code == 2
-    assert "Aiken 只能表示单选题" in err
-    assert "：b；" in err
+    assert "Aiken can carry only single-choice questions;" in err
+    assert ": b (1 in all);" in err
     assert not (tmp_path / "out.aiken").exists()
 
 

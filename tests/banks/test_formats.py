@@ -106,17 +106,17 @@ def test_unknown_extension_or_name_is_a_usage_error_naming_the_formats() -> None
         format_for("bank.pdf")
     assert (
         str(caught.value)
-        == f"bank.pdf: no bank format reads '.pdf' files; the known formats are {KNOWN}"
+        == f"bank.pdf: No bank format reads “.pdf” files; the known formats are {KNOWN}"
     )
     with pytest.raises(UnknownFormat) as caught:
         format_for("bank", None)
     assert str(caught.value) == (
-        "bank: the file name has no extension to choose a bank format by; "
+        "bank: The file name “bank” has no extension to choose a bank format by; "
         f"the known formats are {KNOWN}"
     )
     with pytest.raises(UnknownFormat) as caught:
         format_for("bank.yaml", "excel")
-    assert str(caught.value) == f"no bank format is called 'excel'; the known formats are {KNOWN}"
+    assert str(caught.value) == f"No bank format is called “excel”; the known formats are {KNOWN}"
     with pytest.raises(UnknownFormat):
         known_extensions("excel")
 
@@ -276,7 +276,7 @@ def test_a_named_file_no_format_claims_is_a_usage_error(tmp_path: Path) -> None:
         find_bank_files([str(notes)])
     assert (
         str(caught.value)
-        == f"{notes}: no bank format reads '.md' files; the known formats are {KNOWN}"
+        == f"{notes}: No bank format reads “.md” files; the known formats are {KNOWN}"
     )
     [report] = validate_paths([str(notes)], format_name="yaml")
     assert report.bank is not None

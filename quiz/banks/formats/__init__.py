@@ -81,27 +81,33 @@ class FormatRegistry:
     def named(self, name: str) -> BankFormat:
         """The format called ``name``; any other name is an :class:`UnknownFormat`."""
         if name not in self._by_name:
-            raise UnknownFormat(None, f"no bank format is called '{name}'; {self._known()}")
+            raise self._unknown("fmt_format_not_named", name)
         return self._by_name[name]
 
     def for_filename(self, filename: str) -> BankFormat:
         """The format claiming the file's extension, in any letter case."""
         extension = os.path.splitext(filename)[1].lower()
         if not extension:
-            reason = "the file name has no extension to choose a bank format by"
-            raise UnknownFormat(filename, f"{reason}; {self._known()}")
+            raise self._unknown("fmt_format_no_extension", os.path.basename(filename), filename)
         if extension not in self._by_extension:
-            raise UnknownFormat(
-                filename, f"no bank format reads '{extension}' files; {self._known()}"
-            )
+            raise self._unknown("fmt_format_extension", extension, filename)
         return self._by_extension[extension]
 
+    def _unknown(self, reason: str, value: str, filename: str | None = None) -> UnknownFormat:
+        """Why no format reads a file (``unknown_format``), naming the formats there are."""
+        return UnknownFormat(
+            "unknown_format",
+            subject=filename,
+            reason=Term(reason),
+            value=value,
+            known=self._known(),
+        )
+
     def _known(self) -> str:
-        described = (
+        return ", ".join(
             f"{bank_format.name} ({', '.join(bank_format.extensions)})"
             for bank_format in self._by_name.values()
         )
-        return "the known formats are " + ", ".join(described)
 
 
 REGISTRY = FormatRegistry(
@@ -143,8 +149,9 @@ def read_bank(
     """
     try:
         bank_format = format_for(filename, format_name)
-    except UnknownFormat:
-        return FileReport(filename, None, [_unknown_format(filename, format_name)])
+    except UnknownFormat as unknown:
+        problem = Problem(filename, 1, 1, "error", unknown.code, unknown.arguments)
+        return FileReport(filename, None, [problem])
     if len(data) > max_bytes:
         args: dict[str, ArgValue] = {
             "what": Term("fmt_the_file"),
@@ -154,23 +161,6 @@ def read_bank(
         problem = Problem(filename, 1, 1, "error", "file_too_large", args_of(args))
         return FileReport(filename, None, [problem])
     return bank_format.read(data, filename)
-
-
-def _unknown_format(filename: str, format_name: str | None) -> Problem:
-    """Why no format reads the file, naming the formats there are (``unknown_format``)."""
-    extension = os.path.splitext(filename)[1].lower()
-    if format_name is not None:
-        reason, value = "fmt_format_not_named", format_name
-    elif extension:
-        reason, value = "fmt_format_extension", extension
-    else:
-        reason, value = "fmt_format_no_extension", os.path.basename(filename)
-    known = ", ".join(
-        f"{bank_format.name} ({', '.join(bank_format.extensions)})"
-        for bank_format in REGISTRY.formats
-    )
-    args: dict[str, ArgValue] = {"reason": Term(reason), "value": value, "known": known}
-    return Problem(filename, 1, 1, "error", "unknown_format", args_of(args))
 
 
 def _megabytes(size: int) -> str:

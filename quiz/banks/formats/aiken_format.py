@@ -174,7 +174,7 @@ class AikenFormat:
 
     def write(self, bank: Bank) -> bytes:
         """The bank's questions as UTF-8 Aiken; any but single choice is a CannotCarry."""
-        refuse_uncarried(bank, "Aiken", ("single",))
+        refuse_uncarried(bank, "Aiken", "single")
         lines: list[str] = []
         for question in bank.questions:
             # Aiken has one line per question and option: a line break becomes a space.

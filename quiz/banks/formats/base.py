@@ -7,19 +7,29 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from quiz.banks.model import Bank
+from quiz.texts import ArgValue, Language, args_of, render
 from quiz.yamlsource import MAX_PROBLEMS, Path, Position, Problem
 
 
 class UsageError(ValueError):
-    """What was asked cannot be done at all: a missing path, no bank files, an unknown format."""
+    """What was asked cannot be done at all (a missing path, no bank files, an unknown format):
+    a code of quiz.texts and its arguments, and the file it concerns if one; ``str()`` gives
+    the English text, for logs."""
+
+    def __init__(self, code: str, *, subject: str | None = None, **args: ArgValue) -> None:
+        self.code = code
+        self.subject = subject
+        self.arguments = args_of(args)
+        super().__init__(self.text("en"))
+
+    def text(self, language: Language = "zh") -> str:
+        """The sentence a person reads, in ``language``, after the file's name if there is one."""
+        sentence = render(self.code, self.arguments, language)
+        return f"{self.subject}: {sentence}" if self.subject else sentence
 
 
 class UnknownFormat(UsageError):
     """No registered format has the name asked for, or claims the file's extension."""
-
-    def __init__(self, filename: str | None, reason: str) -> None:
-        super().__init__(f"{filename}: {reason}" if filename else reason)
-        self.reason = reason
 
 
 class SourcePositions(Protocol):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -202,18 +201,18 @@ def question_fields(meta: dict[str, Any], category: str | None) -> dict[str, Any
     }
 
 
-def refuse_uncarried(bank: Bank, format_name: str, carried: Iterable[str]) -> None:
-    """Raise :class:`CannotCarry` naming the questions of types the format cannot write."""
-    allowed = set(carried)
-    misfits = [question for question in bank.questions if question.type not in allowed]
+def refuse_uncarried(bank: Bank, format_name: str, carried: str) -> None:
+    """Raise :class:`CannotCarry` naming the questions of types other than ``carried`` (the one
+    type the format can write: only Aiken refuses types, and it carries single choice)."""
+    misfits = [question for question in bank.questions if question.type != carried]
     if not misfits:
         return
-    kinds = "、".join(TYPE_NAMES[kind] for kind in TYPE_NAMES if kind not in allowed)
-    shown = "、".join(question.id for question in misfits[:5])
-    more = f" 等 {len(misfits)} 道" if len(misfits) > 5 else ""
     raise CannotCarry(
-        f"{format_name} 只能表示{'、'.join(TYPE_NAMES[kind] for kind in carried)}，"
-        f"不能表示{kinds}：{shown}{more}；请导出为 .gift、.xml 或 .yaml，或先去掉这些题"
+        "cannot_carry",
+        format=format_name,
+        carried=Term(f"fmt_only_{carried}"),
+        questions="、".join(question.id for question in misfits[:5]),
+        count=len(misfits),
     )
 
 

@@ -333,13 +333,13 @@ def approve(
         raise Refused("name_required", "请先填写姓名 / give your name first")
     with sessions.begin() as session:
         question, version = _waiting(session, version_id)
-        if version.edited_by is not None and same_person(version.edited_by, reviewer):
+        bank = session.get_one(BankRow, question.bank_id)
+        if any(same_person(author, reviewer) for author in authors_of(version, bank)):
             raise Refused(
                 "own_version",
                 "不能审核自己编辑的题目，须由另一人通过 / "
                 "a question is approved by a second person, not by its author",
             )
-        bank = session.get_one(BankRow, question.bank_id)
         others = [
             pair for pair in repo.current_contents(session, bank.id) if pair[0] != question.qid
         ]
@@ -359,6 +359,14 @@ def approve(
             "version_id": result.id,
             "status": result.status,
         }
+
+
+def authors_of(version: QuestionVersion, bank: BankRow) -> list[str]:
+    """Who wrote a version: its editor in the browser, else (imported from a file) the bank's
+    listed authors, none of whom may then approve it."""
+    if version.edited_by is not None:
+        return [version.edited_by]
+    return [str(author) for author in bank.header.get("authors", ())]
 
 
 def reject(
@@ -450,7 +458,8 @@ def review_queue(
             if served is not None and served.id == row.newest.id:
                 # A draft question serves its newest version: compare with the one before.
                 served = repo.version_of(session, row.question.id, row.newest.version - 1)
-            author = row.newest.edited_by
+            authors = authors_of(row.newest, row.bank)
+            author = "、".join(authors) or None
             items.append(
                 {
                     "version_id": row.newest.id,
@@ -463,7 +472,7 @@ def review_queue(
                     else "draft",
                     "state": "waiting" if row.review is None else "rejected",
                     "author": author,
-                    "mine": bool(author and me and same_person(author, me)),
+                    "mine": bool(me) and any(same_person(name, me) for name in authors),
                     "at": row.newest.created_at.isoformat(timespec="seconds"),
                     "served_version": served.version if served is not None else None,
                     "text": row.newest.content.get("text", ""),

@@ -14,8 +14,11 @@ from quiz.app import Services
 from quiz.app import question_editing as editing
 from quiz.app.errors import Refused
 from quiz.banks.export import bank_to_yaml
+from quiz.banks.loader import load_bank_text
+from quiz.storage.bank_import import import_bank
 from quiz.storage.bank_repo import load_bank
 from quiz.storage.search_repo import search
+from tests.helpers import bank_text, question
 
 BANK = "fire-rescue"
 CODE = re.compile(r"^[a-z][a-z_]+$")
@@ -156,6 +159,22 @@ def test_a_new_question_is_a_draft_served_at_once_and_edits_of_it_too(
         author="张三",
         new=True,
     )
+
+
+def test_a_draft_a_bank_file_brought_is_approved_by_none_of_the_banks_authors(
+    services: Services,
+) -> None:
+    text = bank_text(question(id="d1", status="draft"), id="drafts", authors=["王五", "赵六"])
+    report = load_bank_text(text, "drafts.yaml")
+    assert report.bank is not None
+    with services.sessions.begin() as session:
+        import_bank(session, report.bank)
+    queue = editing.review_queue(services.sessions, "赵六", "drafts")
+    [item] = queue["items"]
+    assert (item["author"], item["mine"], item["state"]) == ("王五、赵六", True, "waiting")
+    refused("own_version", editing.approve, services.sessions, item["version_id"], " 王五 ")
+    approved = editing.approve(services.sessions, item["version_id"], "李四")
+    assert approved["status"] == "reviewed"
 
 
 def test_a_rejection_stays_in_history_and_goes_back_to_the_author(services: Services) -> None:

@@ -9,8 +9,9 @@ transactions of :data:`STEP` questions each, with every new row and version kept
 transaction makes them current all at once. Questions are read only through their current
 version of an active row, so nobody sees a half-imported bank. A step that fails leaves only
 unseen rows, which the next import of the bank passes over (it numbers versions past them).
-The search index (``search_repo``) follows the questions made current, in steps of
-:data:`INDEX_STEP`; a step that fails there is mended by the next import of the bank.
+The search index (``search_repo``) gets a new question's entry in the step that writes its
+row; a changed question's entry follows once the import shows it, in steps of
+:data:`INDEX_STEP`. A step that fails there is mended by the next import of the bank.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from quiz.banks.model import Bank, bank_header_to_dict, content_hash, question_to_dict
 from quiz.engine.questions import Question
 from quiz.storage.models import BankRow, QuestionRow, QuestionVersion
-from quiz.storage.search_repo import index_questions, stale_questions
+from quiz.storage.search_repo import index_new_versions, index_questions, stale_questions
 from quiz.texts import Args, Language, args_of, render
 
 STEP = 1000
@@ -278,11 +279,22 @@ def _write_unseen(write: Write[Any], bank: Bank, plan: _Plan) -> None:
                 insert(QuestionRow).returning(QuestionRow.id, sort_by_parameter_order=True), rows
             ).all()
             plan.added_rows.extend(ids)
-            session.execute(
-                insert(QuestionVersion),
+            version_ids = session.scalars(
+                insert(QuestionVersion).returning(QuestionVersion.id, sort_by_parameter_order=True),
                 [
                     _version_row(question_id, 1, bank, question, content, digest)
                     for question_id, (_, question, content, digest) in zip(ids, chunk, strict=True)
+                ],
+            ).all()
+            # Indexed in the same step rather than in steps of their own once shown: search
+            # passes over them while their rows are retired, as it does every unseen row.
+            index_new_versions(
+                session,
+                [
+                    (question_id, bank_row, version_id, content)
+                    for question_id, version_id, (_, _, content, _) in zip(
+                        ids, version_ids, chunk, strict=True
+                    )
                 ],
             )
 

@@ -174,13 +174,22 @@ def _index_chunk(session: Session, ids: Sequence[int]) -> None:
         )
         .where(QuestionRow.id.in_(ids), QuestionRow.retired.is_(False))
     ).all()
+    index_new_versions(session, [tuple(row) for row in rows])
+
+
+def index_new_versions(
+    session: Session, versions: Sequence[tuple[int, int, int, dict[str, Any]]]
+) -> None:
+    """Index versions of questions that have no entry yet, each given as (question id, bank id,
+    version id, content); an import's new questions stay out of results while it keeps their
+    rows retired."""
     entries = [
         {"question_id": qid, "bank_id": bank_id, "version_id": vid, "body": search_body(c)}
-        for qid, bank_id, vid, c in rows
+        for qid, bank_id, vid, c in versions
     ]
     tags = [
         {"question_id": qid, "tag": tag}
-        for qid, _, _, content in rows
+        for qid, _, _, content in versions
         for tag in dict.fromkeys(str(tag) for tag in content.get("tags", ()))
     ]
     # Core inserts: the ORM's bulk path costs more than the rows themselves here.

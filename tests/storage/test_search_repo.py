@@ -225,6 +225,29 @@ def test_an_import_that_failed_while_indexing_is_mended_by_the_next(
     assert find(loaded, "", bank="tibet").total == 1
 
 
+def test_new_questions_are_indexed_with_their_rows_and_found_only_once_shown(
+    loaded: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = bank("fresh", q("n1", "羊卓雍措属于哪个市？"), q("n2", "羊八井以什么闻名？"))
+
+    def power_cut(session: Session, *args: object) -> None:
+        raise OSError("the power went out")
+
+    monkeypatch.setattr(bank_import, "_make_current", power_cut)
+    with pytest.raises(OSError, match="power went out"):
+        import_bank_in_steps(loaded, fresh)
+    with loaded() as session:
+        indexed = session.scalar(text("SELECT count(*) FROM question_search"))
+    assert indexed == 11  # the 9 loaded questions and the 2 written but never shown
+    assert qids(find(loaded, "羊卓雍措")) == []
+    assert qids(find(loaded, "羊")) == []
+    monkeypatch.undo()
+    monkeypatch.setattr(bank_import, "index_questions", power_cut)
+    import_bank_in_steps(loaded, fresh)  # no index step is needed for new questions
+    assert qids(find(loaded, "羊卓雍措")) == ["n1"]
+    assert qids(find(loaded, "羊")) == ["n1", "n2"]
+
+
 def test_indexing_twice_changes_nothing(loaded: sessionmaker[Session]) -> None:
     with loaded() as session:
         ids = list(session.scalars(text("SELECT question_id FROM question_search")))

@@ -15,7 +15,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,10 +28,9 @@ from quiz.banks.validator import check_bank
 from quiz.storage import question_repo as repo
 from quiz.storage.models import BankRow, QuestionRow, QuestionVersion, utc_now
 from quiz.storage.search_repo import index_questions
+from quiz.texts import Language, args_of, render
 from quiz.yamlsource import Path
 
-# A page's language, as quiz.texts renders problems in it.
-Language: TypeAlias = Literal["zh", "en"]
 # The fields the editor sends, in the order the bank format lists them.
 EDITABLE = (
     "type",
@@ -50,17 +49,6 @@ EDITABLE = (
 COMPARED = (*EDITABLE, "translations")
 MAX_NOTE = 500
 QUEUE_PAGE = 50
-# The editor's own findings (the validator's come with codes from quiz.texts).
-TEXTS: dict[str, tuple[str, str]] = {
-    "question_id_taken": (
-        "题号 {qid} 已在本题库中使用",
-        "question id {qid} is already used in this bank",
-    ),
-    "near_duplicate": (
-        "与题目 {other} 几乎相同（相似度 {likeness}）",
-        "nearly the same as question {other} ({likeness} alike)",
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +75,6 @@ class Invalid(Refused):
     def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__("invalid_question", "题目有错误，未保存 / the question has errors")
         self.problems = problems
-
-
-def _own_text(code: str, language: Language, **args: Any) -> str:
-    return TEXTS[code][0 if language == "zh" else 1].format(**args)
 
 
 def _editor_places(mapping: Mapping[str, Any]) -> dict[Path, Place]:
@@ -176,13 +160,21 @@ def _check(
         for pair in near_duplicates(texts):
             if mine in (pair.first, pair.second):
                 other = others[pair.first if pair.second == mine else pair.second][0]
-                likeness = f"{pair.likeness:.0%}"
+                # The finding the loader reports across files, in its words.
+                args = args_of(
+                    {
+                        "question": mapping.get("id") or "",
+                        "first": other,
+                        "first_where": bank.slug,
+                        "likeness": round(pair.likeness * 100),
+                    }
+                )
                 problems.append(
                     FieldProblem(
                         "text",
                         "near_duplicate",
                         "warning",
-                        _own_text("near_duplicate", language, other=other, likeness=likeness),
+                        render("near_duplicate", args, language),
                     )
                 )
     content = None
@@ -234,7 +226,10 @@ def check_edit(
         checked = _check(bank, _mapping(qid, fields, base, "draft"), others, lang)
         if new and qid and repo.question_row(session, bank.id, qid) is not None:
             taken = FieldProblem(
-                "id", "question_id_taken", "error", _own_text("question_id_taken", lang, qid=qid)
+                "id",
+                "question_id_taken",
+                "error",
+                render("question_id_taken", args_of({"qid": qid}), lang),
             )
             return Checked([taken, *checked.problems], None)
     return checked

@@ -210,6 +210,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "题目 id“{id}”已被第 {first} 题使用：同一题库里的 id 不能重复",
         "question id '{id}' is already used by question {first}; ids must be unique in a bank",
     ),
+    "question_id_taken": (
+        "题号 {qid} 已在本题库中使用",
+        "question id {qid} is already used in this bank",
+    ),
     "bad_question_id": (
         "题目 id 应为 1–64 个字母、数字或“.”“_”“-”，而不是{found}",
         "the question id should be 1-64 letters, digits, '.', '_' or '-', not {found}",

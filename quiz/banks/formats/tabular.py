@@ -150,6 +150,7 @@ class Table:
 
 
 @functools.cache
+@functools.cache
 def column_letter(column: int) -> str:
     """A column's spreadsheet name from its index (0 is ``A``, 26 is ``AA``)."""
     name = ""
